@@ -1,0 +1,181 @@
+/**
+ * Every error @stateset/browser throws. Each has a literal `name` (its class name) and a stable `code`.
+ * Messages say what failed (method and path) and never contain a key beyond its prefix.
+ */
+
+/** Stable error codes; `ApiError` may also carry any code the server sends. */
+export type StateSetErrorCode =
+  | 'secret_key_refused'
+  | 'invalid_publishable_key'
+  | 'endpoint_not_allowed'
+  | 'insecure_api_base'
+  | 'invalid_option'
+  | 'invalid_parameter'
+  | 'rate_limit_exceeded'
+  | 'network_error'
+  | 'timeout'
+  | 'aborted'
+  | 'invalid_response'
+  | (string & {});
+
+/** The base class of every error this library throws. */
+export class StateSetError extends Error {
+  override name: string = 'StateSetError';
+  readonly code: StateSetErrorCode;
+  constructor(code: StateSetErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+const names = /* @__PURE__ */ new Set([
+  'StateSetError', 'SecretKeyError', 'InvalidKeyError', 'EndpointNotAllowedError', 'ConfigError',
+  'ValidationError', 'ApiError', 'RateLimitError', 'NetworkError', 'TimeoutError', 'AbortError', 'InvalidResponseError',
+]);
+
+/**
+ * `true` for any error of this library, also one thrown in another realm (iframe), where
+ * `instanceof` fails: it then matches on `name` and a string `code`.
+ */
+export function isStateSetError(error: unknown): error is StateSetError {
+  if (error instanceof StateSetError) return true;
+  const candidate = error as { name?: unknown; code?: unknown } | null;
+  return typeof candidate === 'object' && candidate !== null && names.has(candidate.name as string) && typeof candidate.code === 'string';
+}
+
+/** An `sk_`/`rk_` key was given somewhere (key, account id, path, query). Nothing was sent. */
+export class SecretKeyError extends StateSetError {
+  override name = 'SecretKeyError' as const;
+  declare readonly code: 'secret_key_refused';
+  /** The safe prefix of the refused key, e.g. `sk_live_…`. */
+  readonly keyPrefix: string;
+  constructor(keyPrefix: string, where: string) {
+    super(
+      'secret_key_refused',
+      `Refused a secret or restricted key (${keyPrefix}) in ${where}. Secret keys must never be used in a browser; use your publishable key (pk_test_… or pk_live_…), and rotate the secret key if it was ever served to a page.`,
+    );
+    this.keyPrefix = keyPrefix;
+  }
+}
+
+/** The publishable key is missing or malformed. */
+export class InvalidKeyError extends StateSetError {
+  override name = 'InvalidKeyError' as const;
+  declare readonly code: 'invalid_publishable_key';
+  constructor(received: string) {
+    super('invalid_publishable_key', `publishableKey must be a publishable key (pk_test_… or pk_live_…); received ${received}.`);
+  }
+}
+
+/** `request()` was asked for a method and path outside the browser allow-list. Nothing was sent. */
+export class EndpointNotAllowedError extends StateSetError {
+  override name = 'EndpointNotAllowedError' as const;
+  declare readonly code: 'endpoint_not_allowed';
+  constructor(method: string, path: string) {
+    super('endpoint_not_allowed', `${method} ${path} is not an endpoint a publishable key may call from a browser.`);
+  }
+}
+
+/** A client option is invalid (`invalid_option`) or `apiBase` is not HTTPS (`insecure_api_base`). */
+export class ConfigError extends StateSetError {
+  override name = 'ConfigError' as const;
+  declare readonly code: 'insecure_api_base' | 'invalid_option';
+  constructor(code: 'insecure_api_base' | 'invalid_option', message: string) {
+    super(code, message);
+  }
+}
+
+/** A parameter (id, address, limit, filter) is invalid. Nothing was sent. */
+export class ValidationError extends StateSetError {
+  override name = 'ValidationError' as const;
+  declare readonly code: 'invalid_parameter';
+  /** The parameter's name, as the API spells it. */
+  readonly param: string;
+  constructor(param: string, message: string) {
+    super('invalid_parameter', `Invalid ${param}: ${message}`);
+    this.param = param;
+  }
+}
+
+/** Details of an API error body, as the API names them. */
+export interface ApiErrorDetails {
+  status: number;
+  code: string;
+  message: string;
+  type?: string | undefined;
+  param?: string | undefined;
+  docUrl?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** The API answered with a non-2xx status. `code` is the server's `error.code`. */
+export class ApiError extends StateSetError {
+  override name: string = 'ApiError';
+  readonly status: number;
+  readonly type: string | undefined;
+  readonly param: string | undefined;
+  readonly docUrl: string | undefined;
+  readonly requestId: string | undefined;
+  constructor(what: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
+    super(details.code, `${what} failed with ${details.status}: ${details.message}`, options);
+    this.status = details.status;
+    this.type = details.type;
+    this.param = details.param;
+    this.docUrl = details.docUrl;
+    this.requestId = details.requestId;
+  }
+}
+
+/** 429 after every retry. `retryAfter` is how long the server asked to wait, in ms. */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError' as const;
+  /** Milliseconds to wait before trying again (from `Retry-After` or `X-RateLimit-Reset`, else an estimate). */
+  readonly retryAfter: number;
+  constructor(what: string, details: ApiErrorDetails, retryAfter: number, options?: { cause?: unknown }) {
+    super(what, { ...details, code: 'rate_limit_exceeded' }, options);
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The request never got an answer: offline, DNS, or blocked by CORS. */
+export class NetworkError extends StateSetError {
+  override name = 'NetworkError' as const;
+  declare readonly code: 'network_error';
+  constructor(what: string, origin: string, options?: { cause?: unknown }) {
+    super(
+      'network_error',
+      `${what} could not reach ${origin}: the network is down, the host is unknown, or a CORS block (the API does not allow this page's origin) is a likely cause.`,
+      options,
+    );
+  }
+}
+
+/** No answer within `timeout` ms. */
+export class TimeoutError extends StateSetError {
+  override name = 'TimeoutError' as const;
+  declare readonly code: 'timeout';
+  constructor(what: string, timeout: number, options?: { cause?: unknown }) {
+    super('timeout', `${what} got no answer within ${timeout} ms.`, options);
+  }
+}
+
+/** The caller's `AbortSignal` fired (while queued or in flight). `cause` is the signal's reason. */
+export class AbortError extends StateSetError {
+  override name = 'AbortError' as const;
+  declare readonly code: 'aborted';
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('aborted', `${what} was aborted.`, options);
+  }
+}
+
+/** The body is not JSON (say, an HTML page from a proxy) or does not match the schema. */
+export class InvalidResponseError extends StateSetError {
+  override name = 'InvalidResponseError' as const;
+  declare readonly code: 'invalid_response';
+  /** HTTP status of the response. */
+  readonly status: number;
+  constructor(what: string, status: number, problem: string, options?: { cause?: unknown }) {
+    super('invalid_response', `${what} returned an invalid response (${status}): ${problem}`, options);
+    this.status = status;
+  }
+}

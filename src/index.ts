@@ -1,0 +1,28 @@
+/**
+ * @stateset/browser: the StateSet Commerce Network API from a web page, with a publishable key only.
+ * An explicit barrel: every export is named, types with `export type`.
+ */
+export { createClient } from './client.js';
+export type { Client } from './client.js';
+export type { ClientOptions, FetchLike } from './options.js';
+export type { CallOptions } from './transport.js';
+
+export { getBalance } from './balance.js';
+export type { Balance } from './balance.js';
+export type { Money } from './money.js';
+export { listProducts, getProduct } from './products.js';
+export type { Product, ListProductsParams } from './products.js';
+export { getStablecoinBalance } from './stablecoin.js';
+export type { StablecoinBalance, StablecoinBalanceParams } from './stablecoin.js';
+export type { List, ListParams, DateFilterValue } from './list.js';
+export { paginate } from './paginate.js';
+export type { ListCall } from './paginate.js';
+export { request } from './request.js';
+export type { RequestOptions } from './request.js';
+export type { Query, QueryValue, QueryScalar } from './query.js';
+
+export {
+  StateSetError, isStateSetError, SecretKeyError, InvalidKeyError, EndpointNotAllowedError, ConfigError, ValidationError,
+  ApiError, RateLimitError, NetworkError, TimeoutError, AbortError, InvalidResponseError,
+} from './errors.js';
+export type { StateSetErrorCode, ApiErrorDetails } from './errors.js';

@@ -1,0 +1,67 @@
+/**
+ * Key patterns and the guard that keeps secret and restricted keys out of the page.
+ * Pure: no imports of calls, widgets or ky. Shared with the build-time guard (`src/build/`).
+ */
+import { InvalidKeyError, SecretKeyError } from './errors.js';
+
+/**
+ * Source of the pattern for a secret (`sk_`) or restricted (`rk_`) key, test or live.
+ * Case-insensitive and without word boundaries on purpose: `"Bearer sk_live_…"`, `"xsk_live_…"`
+ * and `"SK_LIVE_…"` are all refused.
+ */
+export const SECRET_KEY_SOURCE = '[sr]k_(?:test|live)_[a-z0-9]';
+
+const secretPattern = /* @__PURE__ */ new RegExp(SECRET_KEY_SOURCE, 'i');
+const publishablePattern = /^pk_(test|live)_[A-Za-z0-9]+$/;
+
+/** The prefix of a key that is safe to show: `sk_live_…`. Never more. */
+export function maskKey(key: string): string {
+  const match = /^([a-z]{2}_(?:test|live)_)/i.exec(key.trim());
+  return match ? `${match[1]}…` : '…';
+}
+
+/**
+ * Finds a secret or restricted key in any text and returns its safe prefix (`sk_test_…`),
+ * or `undefined`. Also looks inside percent-encoded text (`sk%5Ftest%5F…`).
+ */
+export function findSecret(text: string): string | undefined {
+  let match = secretPattern.exec(text);
+  if (!match && text.includes('%')) {
+    try {
+      match = secretPattern.exec(decodeURIComponent(text));
+    } catch {
+      // Malformed escapes: scan with the escapes of "_" undone instead.
+      match = secretPattern.exec(text.replace(/%5f/gi, '_'));
+    }
+  }
+  return match ? maskKey(match[0].slice(0, 8)) : undefined;
+}
+
+/** Replaces every secret or restricted key in `text` by its safe prefix (for text from elsewhere, such as a server message). */
+export function redactSecrets(text: string): string {
+  return text.replace(new RegExp(`${SECRET_KEY_SOURCE}*`, 'gi'), (key) => maskKey(key));
+}
+
+/** Throws `SecretKeyError` when `value` holds a secret or restricted key. `where` names the place. */
+export function assertNoSecret(value: string, where: string): void {
+  const prefix = findSecret(value);
+  if (prefix) throw new SecretKeyError(prefix, where);
+}
+
+/**
+ * Checks a publishable key and returns it trimmed.
+ * @throws SecretKeyError for an `sk_`/`rk_` key anywhere in the value.
+ * @throws InvalidKeyError for anything else that is not `pk_test_…`/`pk_live_…`.
+ */
+export function assertPublishableKey(value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidKeyError(value == null ? 'nothing' : `a ${typeof value}`);
+  assertNoSecret(value, 'publishableKey');
+  const key = value.trim();
+  if (!publishablePattern.test(key)) {
+    throw new InvalidKeyError(key ? `a ${key.length}-character string that is not one` : 'an empty string');
+  }
+  return key;
+}
+
+/** `true` for `pk_live_` keys. Assumes a key that passed `assertPublishableKey`. */
+export const isLiveKey = (key: string): boolean => key.startsWith('pk_live_');

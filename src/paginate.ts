@@ -1,0 +1,29 @@
+/** `paginate()`: walks every page of a list call, following `has_more` and the cursor. */
+import type { Client } from './client.js';
+import { InvalidResponseError } from './errors.js';
+import type { List, ListParams } from './list.js';
+import type { CallOptions } from './transport.js';
+
+/** Any list call: `listProducts` and those to come. */
+export type ListCall<T, P extends ListParams> = (client: Client, params?: P, options?: CallOptions) => Promise<List<T>>;
+
+/**
+ * Yields every item of a list, page after page (forwards with `starting_after`, or backwards when
+ * `ending_before` is given), and stops when `has_more` is `false`.
+ * @example for await (const product of paginate(listProducts, client, { limit: 100 })) { … }
+ */
+export async function* paginate<T extends { id: string }, P extends ListParams>(
+  call: ListCall<T, P>, client: Client, params?: P, options?: CallOptions,
+): AsyncGenerator<T, void, undefined> {
+  const backwards = params?.ending_before !== undefined;
+  let cursor = backwards ? params?.ending_before : params?.starting_after;
+  for (;;) {
+    const page = await call(client, { ...params, [backwards ? 'ending_before' : 'starting_after']: cursor } as P, options);
+    yield* page.data;
+    const edge = backwards ? page.data[0] : page.data.at(-1);
+    if (!page.has_more || !edge) return;
+    const next = backwards ? edge.id : page.next_cursor ?? edge.id;
+    if (next === cursor) throw new InvalidResponseError(`paginate ${page.url ?? 'list'}`, 200, 'the cursor did not advance; stopping instead of looping.');
+    cursor = next;
+  }
+}

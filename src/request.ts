@@ -1,0 +1,30 @@
+/** `request()`: the escape hatch for any allowed endpoint, still inside the allow-list and its schemas. */
+import { allowlist } from './allowlist.js';
+import type { Client } from './client.js';
+import { matchPath } from './endpoint.js';
+import { EndpointNotAllowedError, ValidationError } from './errors.js';
+import { assertNoSecret } from './key.js';
+import type { Query } from './query.js';
+import { send, type CallOptions } from './transport.js';
+
+/** Options of `request()`. */
+export interface RequestOptions extends CallOptions {
+  /** Query parameters, encoded as the API documents (`created[gte]`, `expand[]`). */
+  query?: Query;
+}
+
+/**
+ * Calls an allowed endpoint by method and path (relative to `apiBase`) and returns its validated body.
+ * @throws EndpointNotAllowedError for anything outside the allow-list (`POST /payments`, `GET /customers`, `/products/../x`).
+ * @example const raw = await request(client, 'GET', '/products', { query: { limit: 5 } });
+ */
+export async function request(client: Client, method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+  if (typeof method !== 'string' || typeof path !== 'string') throw new ValidationError('path', 'method and path must be strings.');
+  assertNoSecret(path, 'the request path');
+  const verb = method.toUpperCase();
+  for (const row of allowlist) {
+    const params = row.method === verb ? matchPath(row, path) : undefined;
+    if (params) return send(client, row, { ...options, params });
+  }
+  throw new EndpointNotAllowedError(verb, path);
+}

@@ -1,0 +1,42 @@
+/** `GET /stablecoin/balance/{address}`: the on-chain balance of a `stateset1…` address. */
+import * as z from 'zod/mini';
+import type { Client } from './client.js';
+import type { Endpoint } from './endpoint.js';
+import { ValidationError } from './errors.js';
+import { decimalString } from './money.js';
+import { send, type CallOptions } from './transport.js';
+
+/** The stablecoin balance schema: decimal strings, loose objects. */
+export const stablecoinBalanceSchema = /* @__PURE__ */ z.looseObject({
+  address: z.string(),
+  balances: z.looseObject({ available: decimalString, pending: decimalString, locked: decimalString, total: decimalString }),
+});
+/** Balances of one address, as decimal strings (`"1250.000000"`). */
+export type StablecoinBalance = z.infer<typeof stablecoinBalanceSchema>;
+
+/** A StateSet address: `stateset1` and 38 or more lowercase letters or digits. */
+export const stablecoinAddress = /^stateset1[a-z0-9]{38,}$/;
+
+/** Allow-list row of `getStablecoinBalance`. */
+export const stablecoinBalanceEndpoint: Endpoint<StablecoinBalance> = {
+  method: 'GET', path: '/stablecoin/balance/{address}', params: { address: stablecoinAddress }, schema: stablecoinBalanceSchema, ttl: 15_000,
+};
+
+/** Parameters of `getStablecoinBalance`. */
+export interface StablecoinBalanceParams {
+  /** Include pending transfers in `available`. */
+  include_pending?: boolean;
+}
+
+/**
+ * Reads the stablecoin balance of an address.
+ * @throws ValidationError when `address` is not a `stateset1…` address; nothing is sent.
+ * @example const { balances } = await getStablecoinBalance(client, 'stateset1…');
+ */
+export async function getStablecoinBalance(
+  client: Client, address: string, params?: StablecoinBalanceParams, options?: CallOptions,
+): Promise<StablecoinBalance> {
+  const includePending = params?.include_pending;
+  if (includePending !== undefined && typeof includePending !== 'boolean') throw new ValidationError('include_pending', 'must be a boolean.');
+  return send(client, stablecoinBalanceEndpoint, { ...options, params: { address }, query: { include_pending: includePending } });
+}

@@ -1,0 +1,132 @@
+/**
+ * `send(client, row, input)`: the only place that touches the network.
+ * guard → (cache) → (pace) → ky → decode. Every call goes through here.
+ */
+import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
+import { clientState, type Client, type ClientState } from './client.js';
+import type { Endpoint } from './endpoint.js';
+import {
+  AbortError, ApiError, InvalidResponseError, isStateSetError, NetworkError, RateLimitError, StateSetError,
+  TimeoutError, ValidationError, type ApiErrorDetails,
+} from './errors.js';
+import { assertNoSecret, redactSecrets } from './key.js';
+import { retryAfterMs } from './pace.js';
+import { encodeQuery, type Query } from './query.js';
+
+/** Per-call options, accepted by every call as its last argument. */
+export interface CallOptions {
+  /** Cancels the call (queued or in flight); it then rejects with `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** What a call hands to `send`: the path placeholders' values and the query. */
+export interface SendInput extends CallOptions {
+  params?: { readonly [name: string]: unknown };
+  query?: Query;
+}
+
+const clip = (text: string, length = 60): string => redactSecrets(text.length > length ? `${text.slice(0, length)}…` : text);
+
+/** Fills the row's path placeholders, refusing secrets and values that do not match their pattern. */
+function fillPath(row: Endpoint, params: SendInput['params']): string {
+  let path = row.path;
+  for (const [name, pattern] of Object.entries(row.params ?? {})) {
+    const value = params?.[name];
+    if (typeof value !== 'string') throw new ValidationError(name, `expected a string, got ${value === null ? 'null' : typeof value}.`);
+    assertNoSecret(value, name);
+    if (!pattern.test(value)) throw new ValidationError(name, `"${clip(value)}" does not match ${pattern.source}.`);
+    path = path.replace(`{${name}}`, encodeURIComponent(value));
+  }
+  return path;
+}
+
+/** Sends one request for `row` and returns the validated body. */
+export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput = {}): Promise<T> {
+  const state = clientState(client);
+  const path = fillPath(row, input.params);
+  const query = encodeQuery(input.query);
+  const url = `${state.options.apiBase}${path}${query ? `?${query}` : ''}`;
+  return execute(state, row, url, `${row.method} ${path}`, input.signal);
+}
+
+async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal | undefined): Promise<T> {
+  let response: Response;
+  let text: string;
+  try {
+    signal?.throwIfAborted();
+    response = await state.http(url, { method: row.method, ...(signal && { signal }) });
+    text = await response.text();
+  } catch (error) {
+    throw await toError(error, state, what, signal);
+  }
+  return decode(row, response, text, what);
+}
+
+/** Maps whatever ky or fetch threw to one of our errors. */
+async function toError(error: unknown, state: ClientState, what: string, signal: AbortSignal | undefined): Promise<StateSetError> {
+  if (isStateSetError(error)) return error;
+  if (signal?.aborted) return new AbortError(what, { cause: signal.reason });
+  if (error instanceof KyTimeoutError) return new TimeoutError(what, state.options.timeout, { cause: error });
+  if (error instanceof HTTPError) {
+    let text = '';
+    try {
+      text = await error.response.text();
+    } catch {
+      // The body could not be read; the status still says what happened.
+    }
+    return errorFromResponse(error.response, text, what, error);
+  }
+  return new NetworkError(what, new URL(state.options.apiBase).origin, { cause: error });
+}
+
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+const notJson = (response: Response, text: string): string =>
+  `expected JSON but got ${response.headers.get('Content-Type') ?? 'no content type'}${text ? ` starting "${clip(text.trim(), 40)}"` : ' with an empty body'}.`;
+
+const field = (source: Record<string, unknown>, name: string): string | undefined =>
+  typeof source[name] === 'string' ? redactSecrets(source[name]) : undefined;
+
+/** A non-2xx response as a typed error. Accepts `{ error: { … } }` and the fields at the top level. */
+export function errorFromResponse(response: Response, text: string, what: string, cause?: unknown): StateSetError {
+  const { status, headers } = response;
+  const body = parseJson(text)?.value;
+  const outer = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const fields = typeof outer.error === 'object' && outer.error !== null ? (outer.error as Record<string, unknown>) : outer;
+  const code = field(fields, 'code');
+  const message = field(fields, 'message');
+  const details: ApiErrorDetails = {
+    status,
+    code: code ?? (status === 429 ? 'rate_limit_exceeded' : 'api_error'),
+    message: message ?? (response.statusText || `HTTP ${status}`),
+    type: field(fields, 'type'),
+    param: field(fields, 'param'),
+    docUrl: field(fields, 'doc_url'),
+    requestId: field(fields, 'request_id') ?? headers.get('X-Request-Id') ?? undefined,
+  };
+  if (status === 429) return new RateLimitError(what, details, retryAfterMs(headers) ?? 1000, { cause });
+  if (code === undefined && message === undefined) return new InvalidResponseError(what, status, notJson(response, text), { cause });
+  return new ApiError(what, details, { cause });
+}
+
+const describePath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text ? `${text}.` : ''}${String(part)}`), '') || '(body)';
+
+/** Parses and validates a 2xx body. */
+function decode<T>(row: Endpoint<T>, response: Response, text: string, what: string): T {
+  const parsed = parseJson(text);
+  if (!parsed) throw new InvalidResponseError(what, response.status, notJson(response, text));
+  const result = row.schema.safeParse(parsed.value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 5).map((issue) => {
+    const detail = 'expected' in issue ? `expected ${String(issue.expected)}` : issue.code;
+    return `${describePath(issue.path)} (${detail})`;
+  });
+  throw new InvalidResponseError(what, response.status, `unexpected shape at ${problems.join(', ')}.`, { cause: result.error });
+}

@@ -1,0 +1,174 @@
+/** Each endpoint against the stand-in API: happy path and every way it can fail. */
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ApiError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidResponseError, listProducts, NetworkError,
+  request, StateSetError, TimeoutError, type Client,
+} from '../src/index.js';
+import { startStandIn, type StandIn } from './stand-in/server.js';
+
+let api: StandIn;
+beforeAll(async () => { api = await startStandIn(); });
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+const address = `stateset1${'q'.repeat(38)}`;
+const client = (options: Partial<Parameters<typeof createClient>[0]> = {}): Client =>
+  createClient({ publishableKey: 'pk_test_endpoints1', apiBase: api.url, retry: 0, ...options });
+
+/** Each endpoint: how to call it, the path the stand-in sees, and a field every valid answer has. */
+const endpoints = [
+  { name: 'getBalance', path: '/v1/account/balance', call: (c: Client) => getBalance(c), check: (body: any) => expect(body.object).toBe('balance') },
+  { name: 'listProducts', path: '/v1/products', call: (c: Client) => listProducts(c), check: (body: any) => expect(body.data.length).toBe(10) },
+  { name: 'getProduct', path: /^\/v1\/products\/prod_/, call: async (c: Client) => getProduct(c, (await listProducts(c, { limit: 1 })).data[0]!.id), check: (body: any) => expect(body.id).toMatch(/^prod_/) },
+  { name: 'getStablecoinBalance', path: /^\/v1\/stablecoin\/balance\//, call: (c: Client) => getStablecoinBalance(c, address), check: (body: any) => expect(body.balances.total).toMatch(/^\d+\.\d+$/) },
+];
+
+async function rejection(promise: Promise<unknown>): Promise<StateSetError> {
+  const error = await promise.then(() => { throw new Error('expected a rejection'); }, (reason: unknown) => reason);
+  expect(error).toBeInstanceOf(StateSetError);
+  return error as StateSetError;
+}
+
+describe.each(endpoints)('$name', ({ path, call, check }) => {
+  it('returns the validated body, sending the publishable key and nothing else', async () => {
+    check(await call(client({ accountId: 'acct_123' })));
+    const sent = api.requests.at(-1)!;
+    expect(sent.headers.authorization).toBe('Bearer pk_test_endpoints1');
+    expect(sent.headers['x-account-id']).toBe('acct_123');
+  });
+
+  it('keeps unknown extra fields (schema drift that adds fields)', async () => {
+    api.fault({ path, body: 'drift-extra' });
+    const body = (await call(client())) as Record<string, unknown>;
+    check(body);
+    expect(Object.keys(body).some((key) => !['object', 'livemode', 'available', 'pending', 'data', 'has_more', 'url', 'id', 'name', 'status', 'price', 'description', 'created', 'images', 'variants', 'address', 'balances'].includes(key))).toBe(true);
+  });
+
+  it('rejects a body missing a required field with InvalidResponseError naming the field', async () => {
+    api.fault({ path, body: 'drift-missing' });
+    const error = await rejection(call(client()));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.code).toBe('invalid_response');
+    expect(error.message).toMatch(/available|has_more|name|balances/);
+  });
+
+  it('turns an HTML page from a proxy into InvalidResponseError', async () => {
+    api.fault({ path, body: 'html' });
+    const error = await rejection(call(client()));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toMatch(/expected JSON but got text\/html/);
+  });
+
+  it('turns malformed JSON into InvalidResponseError', async () => {
+    api.fault({ path, body: 'malformed-json' });
+    const error = await rejection(call(client()));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toMatch(/expected JSON/);
+  });
+
+  it('turns a 401 into ApiError with the server fields', async () => {
+    const error = await rejection(call(client({ publishableKey: 'pk_test_revoked' })));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ name: 'ApiError', status: 401, code: 'invalid_api_key', type: 'authentication_error' });
+    expect((error as ApiError).docUrl).toMatch(/^https:\/\/docs\.stateset\.com\/errors\//);
+    expect((error as ApiError).requestId).toMatch(/^req_/);
+    expect(error.message).toMatch(/^GET \/[a-z/]+.* failed with 401/);
+  });
+
+  it('reads the top-level error envelope too', async () => {
+    api.setOptions({ errorEnvelope: 'top-level' });
+    try {
+      const error = await rejection(call(client({ publishableKey: 'pk_test_revoked' })));
+      expect(error).toMatchObject({ status: 401, code: 'invalid_api_key', type: 'authentication_error' });
+    } finally {
+      api.setOptions({ errorEnvelope: 'nested' });
+    }
+  });
+
+  it('times out with TimeoutError', async () => {
+    api.fault({ path, delay: 1_000 });
+    const error = await rejection(call(client({ timeout: 100 })));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/within 100 ms/);
+  });
+});
+
+describe('not found and bad input', () => {
+  it('getProduct of an unknown id is ApiError resource_missing (404)', async () => {
+    const error = await rejection(getProduct(client(), 'prod_doesNotExist'));
+    expect(error).toMatchObject({ name: 'ApiError', status: 404, code: 'resource_missing', param: 'id' });
+  });
+
+  it('validates ids, addresses, limits and filters before the network', async () => {
+    const c = client();
+    const bad: [Promise<unknown>, string][] = [
+      [getProduct(c, 'cus_123'), 'id'],
+      [getProduct(c, 'prod_../../payments'), 'id'],
+      [getProduct(c, 42 as unknown as string), 'id'],
+      [getStablecoinBalance(c, 'stateset1short'), 'address'],
+      [getStablecoinBalance(c, `STATESET1${'Q'.repeat(38)}`), 'address'],
+      [getStablecoinBalance(c, address, { include_pending: 'yes' as unknown as boolean }), 'include_pending'],
+      [listProducts(c, { limit: 0 }), 'limit'],
+      [listProducts(c, { limit: 101 }), 'limit'],
+      [listProducts(c, { limit: 2.5 }), 'limit'],
+      [listProducts(c, { created: { gte: 'yesterday' } }), 'created[gte]'],
+      [listProducts(c, { created: { after: 1 } as never }), 'created[after]'],
+      [listProducts(c, { expand: ['variants', 'a b'] }), 'expand'],
+      [listProducts(c, { starting_after: 'prod_1', ending_before: 'prod_2' }), 'starting_after'],
+      [listProducts(c, { status: 'ACTIVE!' }), 'status'],
+    ];
+    for (const [promise, param] of bad) {
+      const error = await rejection(promise);
+      expect(error).toMatchObject({ name: 'ValidationError', code: 'invalid_parameter', param });
+    }
+    expect(api.requests).toEqual([]);
+  });
+});
+
+describe('network failure', () => {
+  it('a closed port is NetworkError mentioning CORS as a likely cause', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    for (const call of endpoints.map((endpoint) => endpoint.call)) {
+      const error = await rejection(call(client({ apiBase: `http://127.0.0.1:${port}/v1` })));
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(error.code).toBe('network_error');
+      expect(error.message).toMatch(/CORS/);
+      expect(error.message).toContain(`http://127.0.0.1:${port}`);
+    }
+  });
+
+  it('a dropped connection is NetworkError', async () => {
+    api.fault({ destroy: true });
+    expect(await rejection(getBalance(client()))).toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('request(): the escape hatch stays inside the allow-list', () => {
+  it('calls allowed endpoints with their schemas', async () => {
+    const page = (await request(client(), 'GET', '/products', { query: { limit: 5 } })) as { data: unknown[] };
+    expect(page.data).toHaveLength(5);
+    expect(await request(client(), 'get', '/account/balance')).toMatchObject({ object: 'balance' });
+  });
+
+  it('refuses everything else with EndpointNotAllowedError, sending nothing', async () => {
+    const refused: [string, string][] = [
+      ['POST', '/payments'], ['GET', '/customers'], ['GET', '/webhooks'], ['DELETE', '/products/prod_1'],
+      ['POST', '/products'], ['GET', '/products/../payments'], ['GET', '/products/./prod_1'], ['GET', '//products'],
+      ['GET', '/products/'], ['GET', 'products'], ['GET', '/products?limit=1'], ['GET', '/products#x'],
+      ['GET', '/products/%2e%2e/payments'], ['GET', '/products\\..\\payments'], ['GET', '/account/balance/extra'],
+      ['GET', '/stablecoin/transfer'], ['GET', '/stablecoin/balance/notanaddress'], ['GET', 'https://evil.example/products'],
+    ];
+    for (const [method, path] of refused) {
+      const error = await rejection(request(client(), method, path));
+      expect(error, `${method} ${path}`).toMatchObject({ name: 'EndpointNotAllowedError', code: 'endpoint_not_allowed' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+});
