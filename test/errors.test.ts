@@ -1,0 +1,85 @@
+/** The error hierarchy: names, codes, base class, cross-realm guard, and no key in any message. */
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index.js';
+import { findSecret, maskKey, redactSecrets } from '../src/key.js';
+
+const { StateSetError, isStateSetError } = api;
+const samples: [api.StateSetError, string, string][] = [
+  [new api.SecretKeyError('sk_live_…', 'publishableKey'), 'SecretKeyError', 'secret_key_refused'],
+  [new api.InvalidKeyError('nothing'), 'InvalidKeyError', 'invalid_publishable_key'],
+  [new api.EndpointNotAllowedError('POST', '/payments'), 'EndpointNotAllowedError', 'endpoint_not_allowed'],
+  [new api.ConfigError('insecure_api_base', 'x'), 'ConfigError', 'insecure_api_base'],
+  [new api.ConfigError('invalid_option', 'x'), 'ConfigError', 'invalid_option'],
+  [new api.ValidationError('limit', 'x'), 'ValidationError', 'invalid_parameter'],
+  [new api.ApiError('GET /x', { status: 404, code: 'resource_missing', message: 'No such product' }), 'ApiError', 'resource_missing'],
+  [new api.RateLimitError('GET /x', { status: 429, code: 'whatever', message: 'slow down' }, 1500), 'RateLimitError', 'rate_limit_exceeded'],
+  [new api.NetworkError('GET /x', 'https://api.stateset.com'), 'NetworkError', 'network_error'],
+  [new api.TimeoutError('GET /x', 100), 'TimeoutError', 'timeout'],
+  [new api.AbortError('GET /x'), 'AbortError', 'aborted'],
+  [new api.InvalidResponseError('GET /x', 200, 'x'), 'InvalidResponseError', 'invalid_response'],
+];
+
+describe('error classes', () => {
+  it.each(samples)('%s has its class name, a stable code, and extends StateSetError and Error', (error, name, code) => {
+    expect(error.name).toBe(name);
+    expect(error.constructor.name).toBe(name);
+    expect(error.code).toBe(code);
+    expect(error).toBeInstanceOf(StateSetError);
+    expect(error).toBeInstanceOf(Error);
+    expect(isStateSetError(error)).toBe(true);
+    expect(String(error)).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('RateLimitError is an ApiError carrying retryAfter', () => {
+    const error = samples[7]![0] as api.RateLimitError;
+    expect(error).toBeInstanceOf(api.ApiError);
+    expect(error.retryAfter).toBe(1500);
+    expect(error.status).toBe(429);
+  });
+
+  it('chains the cause (ES2022)', () => {
+    const cause = new TypeError('Failed to fetch');
+    expect(new api.NetworkError('GET /x', 'https://a', { cause }).cause).toBe(cause);
+  });
+
+  it('isStateSetError recognises errors from another realm by name and code, and nothing else', () => {
+    const foreign = runInNewContext('const e = new Error("x"); e.name = "ApiError"; e.code = "resource_missing"; e');
+    expect(foreign instanceof Error).toBe(false);
+    expect(isStateSetError(foreign)).toBe(true);
+    expect(isStateSetError(Object.assign(new Error('x'), { name: 'TypeError', code: 'x' }))).toBe(false);
+    expect(isStateSetError({ name: 'ApiError' })).toBe(false);
+    expect(isStateSetError(null)).toBe(false);
+    expect(isStateSetError('ApiError')).toBe(false);
+  });
+});
+
+describe('key helpers never reveal more than a prefix', () => {
+  const key = `sk_live_${'S3cr3t'.repeat(5)}`;
+
+  it('maskKey keeps the kind and mode only', () => {
+    expect(maskKey(key)).toBe('sk_live_…');
+    expect(maskKey(`  RK_TEST_abc`)).toBe('RK_TEST_…');
+    expect(maskKey('whatever')).toBe('…');
+  });
+
+  it('findSecret finds keys bare, inside text, in any case and percent-encoded', () => {
+    expect(findSecret(`Bearer ${key}`)).toBe('sk_live_…');
+    expect(findSecret(`x${key.toUpperCase()}y`)).toBe('SK_LIVE_…');
+    expect(findSecret(key.replaceAll('_', '%5F'))).toBe('sk_live_…');
+    expect(findSecret(`%E0%A4%A${key.replaceAll('_', '%5f')}`)).toBe('sk_live_…');
+    expect(findSecret('pk_live_abc task_test sk_test_ rk_prod_x')).toBeUndefined();
+  });
+
+  it('redactSecrets replaces every key in foreign text', () => {
+    expect(redactSecrets(`bad key ${key} and rk_test_abc1`)).toBe('bad key sk_live_… and rk_test_…');
+  });
+
+  it('an ApiError built from a server message that echoes a secret shows only its prefix', async () => {
+    const { errorFromResponse } = await import('../src/transport.js');
+    const body = JSON.stringify({ error: { code: 'invalid_api_key', message: `Invalid API key ${key}` } });
+    const error = errorFromResponse(new Response(body, { status: 401 }), body, 'GET /account/balance');
+    expect(error.message).toContain('sk_live_…');
+    expect(error.message).not.toContain(key);
+  });
+});

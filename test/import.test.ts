@@ -1,0 +1,34 @@
+// @vitest-environment node
+/** Importing the library touches no browser global: SSR bundles import it, and so does a page before it needs it. */
+import { readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const watched = ['window', 'document', 'customElements', 'BroadcastChannel', 'localStorage', 'sessionStorage', 'navigator', 'location', 'HTMLElement'];
+
+describe('no browser globals at import', () => {
+  afterEach(() => { for (const name of watched) delete (globalThis as Record<string, unknown>)[name]; });
+
+  it('every library module (all but the widget and the Node-only build entry) imports without touching one', async () => {
+    const touched: string[] = [];
+    for (const name of watched) {
+      Object.defineProperty(globalThis, name, { configurable: true, get: () => { touched.push(name); return undefined; } });
+    }
+    vi.resetModules();
+    const files = readdirSync(new URL('../src/', import.meta.url)).filter((file) => file.endsWith('.ts'));
+    expect(files).toContain('index.ts');
+    for (const file of files) await import(/* @vite-ignore */ `../src/${file}`);
+    expect(touched).toEqual([]);
+  });
+
+  it('works in plain Node: a call goes through Node\'s own fetch', async () => {
+    const { startStandIn } = await import('./stand-in/server.js');
+    const api = await startStandIn();
+    try {
+      const { createClient, getBalance } = await import('../src/index.js');
+      const balance = await getBalance(createClient({ publishableKey: 'pk_test_node1', apiBase: api.url }));
+      expect(balance.object).toBe('balance');
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+/** createClient options: HTTPS only (loopback excepted), bad options are ConfigError, nothing is sent. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createClient, getBalance, type ClientOptions } from '../src/index.js';
+
+const key = 'pk_test_options1';
+const make = (options: Partial<ClientOptions>) => () => createClient({ publishableKey: key, ...options } as ClientOptions);
+
+describe('apiBase', () => {
+  it.each(['https://api.stateset.com/v1', 'https://eu.example.com:8443/v1/', 'http://localhost:4010/v1', 'http://127.0.0.1/v1', 'http://[::1]:9/v1'])(
+    'accepts %s', (apiBase) => {
+      expect(make({ apiBase })().apiBase).toBe(apiBase.replace(/\/$/, ''));
+    },
+  );
+
+  it.each(['http://api.stateset.com/v1', 'http://localhost.evil.com/v1', 'http://127.0.0.2/v1', 'ftp://api.stateset.com', 'ws://localhost/v1'])(
+    'refuses %s as insecure', (apiBase) => {
+      expect(make({ apiBase })).toThrow(expect.objectContaining({ name: 'ConfigError', code: 'insecure_api_base' }));
+    },
+  );
+
+  it.each(['api.stateset.com/v1', '', 'https://user:pass@api.stateset.com/v1', 'https://api.stateset.com/v1?x=1', 'https://api.stateset.com/v1#x', 42])(
+    'refuses %s as an invalid option', (apiBase) => {
+      expect(make({ apiBase: apiBase as string })).toThrow(expect.objectContaining({ name: 'ConfigError', code: 'invalid_option' }));
+    },
+  );
+
+  it('defaults to the production API', () => {
+    expect(createClient({ publishableKey: key }).apiBase).toBe('https://api.stateset.com/v1');
+  });
+});
+
+describe('other options', () => {
+  it.each<[string, Partial<ClientOptions>]>([
+    ['timeout 0', { timeout: 0 }], ['timeout NaN', { timeout: Number.NaN }], ['timeout "5"', { timeout: '5' as never }],
+    ['retry -1', { retry: -1 }], ['retry 1.5', { retry: 1.5 }], ['retry 11', { retry: 11 }],
+    ['accountId with a space', { accountId: 'acct 1' }], ['accountId with a newline', { accountId: 'acct_1\r\nX-Evil: 1' }], ['accountId number', { accountId: 5 as never }],
+    ['fetch not a function', { fetch: 'fetch' as never }],
+  ])('refuses %s', (_name, options) => {
+    expect(make(options)).toThrow(ConfigError);
+    expect(make(options)).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+  });
+
+  it('refuses a missing options object', () => {
+    expect(() => createClient(undefined as never)).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+  });
+
+  it('uses the given fetch, with the key, account and Accept headers', async () => {
+    const seen: Request[] = [];
+    const client = createClient({
+      publishableKey: ` ${key} `, accountId: 'acct_42', apiBase: 'https://api.example.com/v1/',
+      fetch: async (input) => { seen.push(input as Request); return Response.json({ object: 'balance', livemode: false, available: [], pending: [] }); },
+    });
+    await getBalance(client);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe('https://api.example.com/v1/account/balance');
+    expect(seen[0]!.headers.get('authorization')).toBe(`Bearer ${key}`);
+    expect(seen[0]!.headers.get('x-account-id')).toBe('acct_42');
+    expect(seen[0]!.headers.get('accept')).toBe('application/json');
+    expect(client.accountId).toBe('acct_42');
+  });
+
+  it('looks up the global fetch at call time, not at createClient', async () => {
+    const client = createClient({ publishableKey: key });
+    const original = globalThis.fetch;
+    let calls = 0;
+    globalThis.fetch = async () => { calls += 1; return Response.json({ object: 'balance', livemode: false, available: [], pending: [] }); };
+    try {
+      await getBalance(client);
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,53 @@
+/** Retries: GETs are retried on 5xx and 429, bounded by `retry`; other 4xx never. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, createClient, getBalance, getProduct, RateLimitError, type Client } from '../src/index.js';
+import { startStandIn, type StandIn } from './stand-in/server.js';
+
+let api: StandIn;
+beforeAll(async () => { api = await startStandIn(); });
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+const client = (retry: number): Client => createClient({ publishableKey: 'pk_test_retry1', apiBase: api.url, retry });
+const balanceCalls = (): number => api.requests.filter((sent) => sent.method === 'GET' && sent.path === '/v1/account/balance').length;
+
+describe('retries', () => {
+  it('retries a 5xx and succeeds once the server recovers', async () => {
+    api.fault({ path: '/v1/account/balance', status: 503, times: 2 });
+    expect((await getBalance(client(2))).object).toBe('balance');
+    expect(balanceCalls()).toBe(3);
+  });
+
+  it('gives up after `retry` retries with the last ApiError', async () => {
+    api.fault({ path: '/v1/account/balance', status: 500 });
+    await expect(getBalance(client(1))).rejects.toMatchObject({ name: 'ApiError', status: 500 });
+    expect(balanceCalls()).toBe(2);
+  });
+
+  it('does not retry with retry: 0', async () => {
+    api.fault({ path: '/v1/account/balance', status: 502 });
+    await expect(getBalance(client(0))).rejects.toBeInstanceOf(ApiError);
+    expect(balanceCalls()).toBe(1);
+  });
+
+  it('never retries other 4xx', async () => {
+    await expect(getProduct(client(3), 'prod_missing')).rejects.toMatchObject({ status: 404 });
+    await expect(getBalance(createClient({ publishableKey: 'pk_test_revoked', apiBase: api.url, retry: 3 }))).rejects.toMatchObject({ status: 401 });
+    expect(api.requests.filter((sent) => sent.method === 'GET')).toHaveLength(2);
+  });
+
+  it('retries a 429 after Retry-After, then succeeds', async () => {
+    api.fault({ path: '/v1/account/balance', status: 429, retryAfter: '0', times: 1 });
+    expect((await getBalance(client(1))).object).toBe('balance');
+    expect(balanceCalls()).toBe(2);
+  });
+
+  it('turns a 429 that outlasts the retries into RateLimitError with retryAfter in ms', async () => {
+    api.fault({ path: '/v1/account/balance', status: 429, retryAfter: '0' });
+    const error = await getBalance(client(1)).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ name: 'RateLimitError', code: 'rate_limit_exceeded', status: 429, retryAfter: 0 });
+    expect(balanceCalls()).toBe(2);
+  });
+});
