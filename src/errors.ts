@@ -28,19 +28,15 @@ export class StateSetError extends Error {
   }
 }
 
-const names = /* @__PURE__ */ new Set([
-  'StateSetError', 'SecretKeyError', 'InvalidKeyError', 'EndpointNotAllowedError', 'ConfigError',
-  'ValidationError', 'ApiError', 'RateLimitError', 'NetworkError', 'TimeoutError', 'AbortError', 'InvalidResponseError',
-]);
+const ownName = /^(StateSet|SecretKey|InvalidKey|EndpointNotAllowed|Config|Validation|Api|RateLimit|Network|Timeout|Abort|InvalidResponse)Error$/;
 
 /**
  * `true` for any error of this library, also one thrown in another realm (iframe), where
  * `instanceof` fails: it then matches on `name` and a string `code`.
  */
 export function isStateSetError(error: unknown): error is StateSetError {
-  if (error instanceof StateSetError) return true;
   const candidate = error as { name?: unknown; code?: unknown } | null;
-  return typeof candidate === 'object' && candidate !== null && names.has(candidate.name as string) && typeof candidate.code === 'string';
+  return error instanceof StateSetError || (typeof candidate?.code === 'string' && ownName.test(candidate.name as string));
 }
 
 /** An `sk_`/`rk_` key was given somewhere (key, account id, path, query). Nothing was sent. */
@@ -50,10 +46,7 @@ export class SecretKeyError extends StateSetError {
   /** The safe prefix of the refused key, e.g. `sk_live_…`. */
   readonly keyPrefix: string;
   constructor(keyPrefix: string, where: string) {
-    super(
-      'secret_key_refused',
-      `Refused a secret or restricted key (${keyPrefix}) in ${where}. Secret keys must never be used in a browser; use your publishable key (pk_test_… or pk_live_…), and rotate the secret key if it was ever served to a page.`,
-    );
+    super('secret_key_refused', `Refused a secret key (${keyPrefix}) in ${where}: use your publishable key (pk_…) in a browser, and rotate any secret key a page has seen.`);
     this.keyPrefix = keyPrefix;
   }
 }
@@ -63,7 +56,7 @@ export class InvalidKeyError extends StateSetError {
   override name = 'InvalidKeyError' as const;
   declare readonly code: 'invalid_publishable_key';
   constructor(received: string) {
-    super('invalid_publishable_key', `publishableKey must be a publishable key (pk_test_… or pk_live_…); received ${received}.`);
+    super('invalid_publishable_key', `publishableKey must be pk_test_… or pk_live_…; received ${received}.`);
   }
 }
 
@@ -72,7 +65,7 @@ export class EndpointNotAllowedError extends StateSetError {
   override name = 'EndpointNotAllowedError' as const;
   declare readonly code: 'endpoint_not_allowed';
   constructor(method: string, path: string) {
-    super('endpoint_not_allowed', `${method} ${path} is not an endpoint a publishable key may call from a browser.`);
+    super('endpoint_not_allowed', `${method} ${path} is not allowed with a publishable key.`);
   }
 }
 
@@ -80,9 +73,6 @@ export class EndpointNotAllowedError extends StateSetError {
 export class ConfigError extends StateSetError {
   override name = 'ConfigError' as const;
   declare readonly code: 'insecure_api_base' | 'invalid_option';
-  constructor(code: 'insecure_api_base' | 'invalid_option', message: string) {
-    super(code, message);
-  }
 }
 
 /** A parameter (id, address, limit, filter) is invalid. Nothing was sent. */
@@ -111,18 +101,15 @@ export interface ApiErrorDetails {
 /** The API answered with a non-2xx status. `code` is the server's `error.code`. */
 export class ApiError extends StateSetError {
   override name: string = 'ApiError';
-  readonly status: number;
-  readonly type: string | undefined;
-  readonly param: string | undefined;
-  readonly docUrl: string | undefined;
-  readonly requestId: string | undefined;
-  constructor(what: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
-    super(details.code, `${what} failed with ${details.status}: ${details.message}`, options);
-    this.status = details.status;
-    this.type = details.type;
-    this.param = details.param;
-    this.docUrl = details.docUrl;
-    this.requestId = details.requestId;
+  // Set together by Object.assign below.
+  declare readonly status: number;
+  declare readonly type: string | undefined;
+  declare readonly param: string | undefined;
+  declare readonly docUrl: string | undefined;
+  declare readonly requestId: string | undefined;
+  constructor(what: string, { message, ...details }: ApiErrorDetails, options?: { cause?: unknown }) {
+    super(details.code, `${what} failed with ${details.status}: ${message}`, options);
+    Object.assign(this, details);
   }
 }
 
@@ -142,11 +129,7 @@ export class NetworkError extends StateSetError {
   override name = 'NetworkError' as const;
   declare readonly code: 'network_error';
   constructor(what: string, origin: string, options?: { cause?: unknown }) {
-    super(
-      'network_error',
-      `${what} could not reach ${origin}: the network is down, the host is unknown, or a CORS block (the API does not allow this page's origin) is a likely cause.`,
-      options,
-    );
+    super('network_error', `${what} could not reach ${origin}: offline, unknown host, or (likely) a CORS block of this page's origin.`, options);
   }
 }
 
