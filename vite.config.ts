@@ -1,7 +1,20 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { browserTargets, packageEntries } from './scripts/bundles.js';
 
 export default defineConfig({
+  // The npm package's JS (`npm run build`, see scripts/build.ts): one file per source module, so a
+  // consumer's bundler drops every module it does not use; ky and zod stay dependencies.
+  build: {
+    target: browserTargets,
+    minify: false, // the consumer minifies; names, JSDoc and /* @__PURE__ */ stay readable
+    copyPublicDir: false,
+    lib: { entry: packageEntries(), formats: ['es'] },
+    rolldownOptions: {
+      external: [/^(ky|zod|vite|rollup)(\/|$)/, /^node:/],
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+    },
+  },
   test: {
     environment: 'happy-dom',
     include: ['test/**/*.test.ts'],

@@ -1,0 +1,66 @@
+/**
+ * `npm run build`: the npm package (Vite library mode + tsc declarations), the self-contained CDN
+ * files with their SRI hashes, then our own secret-key guard over everything that was written.
+ * `buildPackage({ outDir })` is also used by the tests, into a temporary folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build as esbuild } from 'esbuild';
+import { build as vite } from 'vite';
+import { cdnEntries, cdnOptions, root } from './bundles.js';
+
+export interface BuildOptions {
+  /** Default `dist/` of the repository. */
+  outDir?: string;
+  /** Emit `.d.ts` files with tsc (the slow step). Default true. */
+  types?: boolean;
+  /** Build `cdn/`. Default true. */
+  cdn?: boolean;
+  /** Print progress. Default false. */
+  log?: boolean;
+}
+
+/** `sha384-…` of a file's bytes, as `<script integrity>` wants it. */
+export const sri = (bytes: Uint8Array): string => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+}
+
+/** Builds the package into `outDir`; returns the SRI hash of each CDN file (by file name). */
+export async function buildPackage(options: BuildOptions = {}): Promise<Record<string, string>> {
+  const outDir = resolve(root, options.outDir ?? 'dist');
+  const log = options.log ? console.log : () => {};
+  rmSync(outDir, { recursive: true, force: true });
+
+  await vite({ root, configFile: join(root, 'vite.config.ts'), logLevel: options.log ? 'info' : 'warn', build: { outDir, emptyOutDir: true } });
+  const cli = join(outDir, 'build/cli.js');
+  if (existsSync(cli)) chmodSync(cli, 0o755);
+  if (options.types !== false) {
+    log('Declarations (tsc)…');
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir]);
+  }
+
+  const integrity: Record<string, string> = {};
+  if (options.cdn !== false) {
+    for (const [name, entry] of Object.entries(cdnEntries())) {
+      const file = join(outDir, 'cdn', `${name}.js`);
+      await esbuild(cdnOptions(entry, file));
+      integrity[`${name}.js`] = sri(readFileSync(file));
+      log(`cdn/${name}.js  ${integrity[`${name}.js`]}`);
+    }
+    writeFileSync(join(outDir, 'cdn/integrity.json'), `${JSON.stringify(integrity, null, 2)}\n`);
+  }
+
+  // Our own guard over our own output (JS, maps, declarations, JSON): a secret key must never ship.
+  if (existsSync(cli)) run(process.execPath, [cli, '--include', '**/*.{js,map,ts,json}', outDir]);
+  else log('src/build/ is not there yet: secret-key scan skipped.');
+  return integrity;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(root, 'scripts/build.ts')) {
+  await buildPackage({ log: true });
+}

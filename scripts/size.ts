@@ -1,0 +1,111 @@
+/**
+ * `npm run size`: the size budgets, minified + gzip level 9, measured from src/ with the same esbuild
+ * options as the CDN build (scripts/bundles.ts), so it needs no build. Prints a table, writes
+ * dist/size.json, exits 1 when a bundle is over budget. `--update-readme` rewrites the README's table
+ * (test/package.test.ts fails while the README and this measurement disagree). 1 kB = 1000 bytes.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type BuildOptions } from 'esbuild';
+import { browserTargets, cdnEntries, cdnOptions, root } from './bundles.js';
+
+export interface Budget {
+  id: string;
+  /** The README table's first cell. */
+  label: string;
+  budget: number;
+  aim: number;
+}
+
+export const budgets: readonly Budget[] = [
+  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_000, aim: 12_000 },
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 18_000, aim: 16_000 },
+  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_000, aim: 16_000 },
+  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 3_000, aim: 2_000 },
+];
+
+export interface Measurement extends Budget {
+  /** Minified + gzip bytes; `null` when the entry does not exist (yet). */
+  bytes: number | null;
+}
+
+export const gzipSize = (code: Uint8Array | string): number => gzipSync(code, { level: 9 }).length;
+
+/** A consumer's entry, resolving `@stateset/browser` to src/ (whose files the root package.json marks side-effect-free). */
+const consumer = (contents: string, external: string[] = []): BuildOptions => ({
+  absWorkingDir: root,
+  stdin: { contents, resolveDir: root, sourcefile: 'consumer.js' },
+  alias: { '@stateset/browser': './src/index.ts' },
+  external,
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: browserTargets,
+  logLevel: 'silent',
+});
+
+async function bundledSize(options: BuildOptions): Promise<number> {
+  const { outputFiles = [] } = await build({ ...options, write: false });
+  const js = outputFiles.find((file) => !file.path.endsWith('.map'));
+  if (!js) throw new Error('esbuild wrote no JavaScript');
+  return gzipSize(js.contents);
+}
+
+/** Measures every budgeted bundle. */
+export async function measure(): Promise<Measurement[]> {
+  const cdn = cdnEntries();
+  const clientEntry = "export { createClient, getBalance } from '@stateset/browser';";
+  const sizes: Record<string, () => Promise<number | null>> = {
+    client: () => bundledSize(consumer(clientEntry)),
+    all: async () => (cdn.stateset ? bundledSize(cdnOptions(cdn.stateset, join(root, 'dist/cdn/stateset.js'))) : null),
+    widget: async () => (cdn.widget ? bundledSize(cdnOptions(cdn.widget, join(root, 'dist/cdn/widget.js'))) : null),
+    own: () => bundledSize(consumer(clientEntry, ['ky', 'zod', 'zod/*'])),
+  };
+  return Promise.all(budgets.map(async (budget) => ({ ...budget, bytes: await sizes[budget.id]!() })));
+}
+
+export const kB = (bytes: number | null): string => (bytes === null ? '—' : `${(bytes / 1000).toFixed(1)} kB`);
+
+/** The README's table (minified + gzip): measured, budget and aim of each bundle. */
+export const renderTable = (results: readonly Measurement[]): string =>
+  [
+    '| bundle (minified + gzip) | measured | budget | aim |',
+    '|---|---|---|---|',
+    ...results.map((row) => `| ${row.label} | ${kB(row.bytes)} | ${kB(row.budget)} | ${kB(row.aim)} |`),
+  ].join('\n');
+
+/** Finds the size table in the README (the lines from its header row to the last table row). */
+export function findTable(readme: string): { start: number; end: number } | undefined {
+  const start = readme.indexOf('| bundle (minified + gzip) |');
+  if (start === -1) return undefined;
+  const rest = readme.slice(start).split('\n');
+  const rows = rest.findIndex((line) => !line.startsWith('|'));
+  const end = start + rest.slice(0, rows === -1 ? rest.length : rows).join('\n').length;
+  return { start, end };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(root, 'scripts/size.ts')) {
+  const results = await measure();
+  const over = results.filter((row) => row.bytes !== null && row.bytes > row.budget);
+  console.log(renderTable(results).replace(/^\|---.*\n/m, ''));
+  for (const row of results) {
+    if (row.bytes === null) console.log(`! ${row.id}: no source entry yet, not measured`);
+    else if (row.bytes > row.aim) console.log(`${row.bytes > row.budget ? '✗ over budget' : '~ over aim'}: ${row.label} ${row.bytes} B`);
+  }
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'dist/size.json'), `${JSON.stringify({ unit: 'bytes, minified + gzip -9', results }, null, 2)}\n`);
+  if (process.argv.includes('--update-readme')) {
+    const readmePath = join(root, 'README.md');
+    const readme = readFileSync(readmePath, 'utf8');
+    const table = findTable(readme);
+    if (!table) throw new Error('README.md has no size table (a line starting with "| bundle (minified + gzip) |")');
+    writeFileSync(readmePath, readme.slice(0, table.start) + renderTable(results) + readme.slice(table.end));
+    console.log('README.md size table updated.');
+  }
+  if (over.length) {
+    console.error(`${over.length} bundle${over.length === 1 ? ' is' : 's are'} over budget.`);
+    process.exitCode = 1;
+  }
+}
