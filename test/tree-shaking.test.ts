@@ -1,0 +1,81 @@
+// @vitest-environment node
+/**
+ * Tree-shaking, proven with esbuild and Rollup on the built package, resolved by its name (so its
+ * `exports` and `sideEffects` are what is tested): a consumer keeps only what it uses.
+ */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root } from '../scripts/bundles.js';
+import { stagePackage, type Staged } from '../scripts/stage.js';
+
+let staged: Staged;
+beforeAll(async () => { staged = await stagePackage({ types: false, cdn: false }); }, 60_000);
+afterAll(() => rmSync(staged.dir, { recursive: true, force: true }));
+
+let entries = 0;
+/** Bundles a consumer entry (unminified, dependencies included) and returns its code. */
+const bundlers: Record<string, (entry: string) => Promise<string>> = {
+  esbuild: async (entry) => {
+    const result = await build({
+      stdin: { contents: entry, resolveDir: staged.dir, sourcefile: 'entry.js' },
+      bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+    });
+    return result.outputFiles[0]!.text;
+  },
+  rollup: async (entry) => {
+    const input = join(staged.dir, `entry-${entries++}.js`);
+    writeFileSync(input, entry);
+    const bundle = await rollup({ input, plugins: [nodeResolve({ browser: true })], onwarn: () => {} });
+    const { output } = await bundle.generate({ format: 'es' });
+    return output.map((chunk) => (chunk.type === 'chunk' ? chunk.code : '')).join('');
+  },
+};
+
+/** Code of the parts a `createClient` + `getBalance` page must not carry (each is in "everything"). */
+const callMarkers: Record<string, RegExp> = {
+  'the product calls': /["'`]\/products|\bprod_/,
+  'the stablecoin call': /["'`]\/stablecoin|stateset1/,
+  paginate: /\bpaginate\b/,
+  'request() and the allow-list': /\bmatchPath\b|\ballowlist\b/,
+};
+/** Code no bundle of `.` may carry. */
+const neverMarkers: Record<string, RegExp> = {
+  'the widget': /customElements|stateset-balance|HTMLElement/,
+  'cross-tab sharing': /BroadcastChannel/,
+};
+
+describe.each(Object.keys(bundlers))('%s', (name) => {
+  const bundle = (entry: string) => bundlers[name]!(entry);
+
+  it('keeps only createClient and getBalance for a page that uses them', async () => {
+    const [used, everything] = await Promise.all([
+      bundle("export { createClient, getBalance } from '@stateset/browser';"),
+      bundle("export * from '@stateset/browser';"),
+    ]);
+    expect(used).toMatch(/["'`]\/account\/balance/);
+    for (const [part, marker] of Object.entries(callMarkers)) {
+      expect(everything, `${part} in everything`).toMatch(marker);
+      expect(used, `${part} in createClient + getBalance`).not.toMatch(marker);
+    }
+    for (const [part, marker] of Object.entries(neverMarkers)) {
+      expect(used, part).not.toMatch(marker);
+      expect(everything, part).not.toMatch(marker);
+    }
+  });
+
+  it.each([
+    ["import '@stateset/browser';"],
+    ["import { createClient, getBalance, StateSetError } from '@stateset/browser';"],
+    ["import * as stateset from '@stateset/browser';"],
+  ])('bundles nothing, so executes nothing, for %s', async (entry) => {
+    expect((await bundle(entry)).trim()).toBe('');
+  });
+
+  it.skipIf(!existsSync(join(root, 'src/widget/index.ts')))('keeps the widget entry\'s registration (its declared side effect)', async () => {
+    expect(await bundle("import '@stateset/browser/widget';")).toMatch(/customElements/);
+  });
+});
