@@ -55,10 +55,14 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
     writeFileSync(join(outDir, 'cdn/integrity.json'), `${JSON.stringify(integrity, null, 2)}\n`);
   }
 
-  // Our own guard over our own output (JS, maps, declarations, JSON): a secret key must never ship.
-  if (existsSync(cli)) run(process.execPath, [cli, '--include', '**/*.{js,map,ts,json}', outDir]);
+  if (existsSync(cli)) guard(outDir, cli);
   else log('src/build/ is not there yet: secret-key scan skipped.');
   return integrity;
+}
+
+/** Our own `stateset-guard` over our own output (JS, maps, declarations, JSON): throws on a secret key. */
+export function guard(dir: string, cli: string): void {
+  run(process.execPath, [cli, '--include', '**/*.{js,map,ts,json}', dir]);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(root, 'scripts/build.ts')) {
