@@ -2,12 +2,13 @@
  * `npm run size`: the size budgets, minified + gzip level 9, measured from src/ with the same esbuild
  * options as the CDN build (scripts/bundles.ts), so it needs no build. Prints a table, writes
  * dist/size.json, exits 1 when a bundle is over budget. `--update-readme` rewrites the README's table
- * (test/package.test.ts fails while the README and this measurement disagree). 1 kB = 1000 bytes.
+ * (test/package.test.ts fails while the README and this measurement disagree); `--analyze` lists the
+ * modules of our own code by size. 1 kB = 1000 bytes.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
+import { analyzeMetafile, build, type BuildOptions } from 'esbuild';
 import { browserTargets, cdnEntries, cdnOptions, root } from './bundles.js';
 
 export interface Budget {
@@ -53,10 +54,11 @@ async function bundledSize(options: BuildOptions): Promise<number> {
   return gzipSize(js.contents);
 }
 
+const clientEntry = "export { createClient, getBalance } from '@stateset/browser';";
+
 /** Measures every budgeted bundle. */
 export async function measure(): Promise<Measurement[]> {
   const cdn = cdnEntries();
-  const clientEntry = "export { createClient, getBalance } from '@stateset/browser';";
   const sizes: Record<string, () => Promise<number | null>> = {
     client: () => bundledSize(consumer(clientEntry)),
     all: async () => (cdn.stateset ? bundledSize(cdnOptions(cdn.stateset, join(root, 'dist/cdn/stateset.js'))) : null),
@@ -90,6 +92,10 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(root, 'scripts/size.
   const results = await measure();
   const over = results.filter((row) => row.bytes !== null && row.bytes > row.budget);
   console.log(renderTable(results).replace(/^\|---.*\n/m, ''));
+  if (process.argv.includes('--analyze')) {
+    const { metafile } = await build({ ...consumer(clientEntry, ['ky', 'zod', 'zod/*']), write: false, metafile: true });
+    console.log(`\nOur own code for createClient + getBalance, minified, before gzip:${await analyzeMetafile(metafile)}`);
+  }
   for (const row of results) {
     if (row.bytes === null) console.log(`! ${row.id}: no source entry yet, not measured`);
     else if (row.bytes > row.aim) console.log(`${row.bytes > row.budget ? '✗ over budget' : '~ over aim'}: ${row.label} ${row.bytes} B`);

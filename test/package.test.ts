@@ -1,0 +1,55 @@
+// @vitest-environment node
+/**
+ * The package's promises kept in sync without a build: the README's size table is what the size script
+ * measures, its CDN snippet names this version, and package.json's `exports` and `sideEffects` match
+ * the entries the build makes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageEntries, root } from '../scripts/bundles.js';
+import { findTable, measure, renderTable } from '../scripts/size.js';
+
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const section = /<!-- section:package -->([\s\S]*?)<!-- \/section:package -->/.exec(readme)?.[1] ?? '';
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('README', () => {
+  it('shows the sizes the size script measures (run `npm run size -- --update-readme` after a change)', async () => {
+    const table = findTable(section);
+    expect(table, 'a size table in the package section').toBeDefined();
+    expect(section.slice(table!.start, table!.end)).toBe(renderTable(await measure()));
+  });
+
+  it('pins this version in the CDN snippet, with integrity and crossorigin', () => {
+    const urls = section.match(/https:\/\/cdn\.jsdelivr\.net\/npm\/@stateset\/browser@[^/]+\/dist\/cdn\/\w+\.js/g) ?? [];
+    expect(urls.length).toBeGreaterThanOrEqual(2);
+    for (const url of urls) expect(url).toContain(`@stateset/browser@${pkg.version}/`);
+    expect(section).toMatch(/integrity="sha384-[^"]*" crossorigin="anonymous"/);
+  });
+});
+
+describe('package.json', () => {
+  const entries = packageEntries();
+
+  it('exports every library entry the build makes, types first', () => {
+    const exported = Object.entries(pkg.exports as Record<string, string | Record<string, string>>).filter(([, target]) => typeof target !== 'string');
+    for (const [subpath, target] of exported) {
+      const name = subpath === '.' ? 'index' : `${subpath.slice(2)}/index`;
+      expect(entries[name], `${subpath} is built from src/${name}.ts`).toBe(`src/${name}.ts`);
+      expect(target, subpath).toEqual({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` });
+      expect(Object.keys(target)[0]).toBe('types');
+    }
+    const binaries = Object.values(pkg.bin as Record<string, string>).map((file) => file.replace(/^\.\/dist\/(.*)\.js$/, '$1'));
+    expect(Object.keys(entries).sort()).toEqual([...exported.map(([subpath]) => (subpath === '.' ? 'index' : `${subpath.slice(2)}/index`)), ...binaries].sort());
+  });
+
+  it('declares side effects only for the widget entry and its registration, each a real module', () => {
+    const local = (pkg.sideEffects as string[]).filter((file) => !file.includes('*'));
+    expect(local.length).toBeGreaterThan(0);
+    for (const file of local) {
+      expect(file, file).toMatch(/^\.\/(dist|src)\/widget\/(index|define)\.(js|ts)$/);
+      expect(existsSync(join(root, file.replace(/^\.\/dist\/(.*)\.js$/, './src/$1.ts'))), file).toBe(true);
+    }
+  });
+});
