@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { parseAst } from 'rollup/parseAst';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guard, sri } from '../scripts/build.js';
+import { root } from '../scripts/bundles.js';
 import { gzipSize, measure } from '../scripts/size.js';
 import { stagePackage, type Staged } from '../scripts/stage.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
@@ -123,6 +124,25 @@ describe('the CDN files', () => {
     const { sources } = JSON.parse(read(`cdn/${name}.js.map`)) as { sources: string[] };
     expect(sources.some((source) => source.endsWith(name === 'widget' ? 'src/widget/element.ts' : 'src/client.ts'))).toBe(true);
     expect(sources.some((source) => source.includes('node_modules/ky/'))).toBe(true);
+  });
+
+  it('cdn/widget.js registers <stateset-balance> when it loads, needing nothing but the page', async () => {
+    const alone = join(scratch, 'widget-alone');
+    mkdirSync(alone);
+    copyFileSync(dist('cdn/widget.js'), join(alone, 'widget.js'));
+    const script = join(alone, 'page.mjs');
+    writeFileSync(script, `
+      const { Window } = await import(process.argv[2]);
+      const window = new Window({ url: 'https://shop.example/' });
+      Object.assign(globalThis, { HTMLElement: window.HTMLElement, customElements: window.customElements, document: window.document });
+      const before = window.customElements.get('stateset-balance');
+      await import('./widget.js');
+      const element = window.customElements.get('stateset-balance');
+      console.log(JSON.stringify({ before: typeof before, after: typeof element, exported: typeof (await import('./widget.js')).StateSetBalanceElement }));
+    `);
+    const happyDom = pathToFileURL(join(root, 'node_modules/happy-dom/lib/index.js')).href;
+    const { stdout } = await promisify(execFile)(process.execPath, [script, happyDom], { cwd: alone });
+    expect(JSON.parse(stdout)).toEqual({ before: 'undefined', after: 'function', exported: 'function' });
   });
 
   it('cdn/stateset.js exports the whole public API of the package', () => {
