@@ -41,11 +41,12 @@ const callMarkers: Record<string, RegExp> = {
   'the stablecoin call': /["'`]\/stablecoin|stateset1/,
   paginate: /\bpaginate\b/,
   'request() and the allow-list': /\bmatchPath\b|\ballowlist\b/,
+  'opt-in cross-tab sharing': /BroadcastChannel/,
+  'opt-in stale-while-revalidate': /\bstaleWhileRevalidate\b/,
 };
 /** Code no bundle of `.` may carry. */
 const neverMarkers: Record<string, RegExp> = {
   'the widget': /customElements|stateset-balance|HTMLElement/,
-  'cross-tab sharing': /BroadcastChannel/,
 };
 
 describe.each(Object.keys(bundlers))('%s', (name) => {
