@@ -1,0 +1,46 @@
+/**
+ * Once per run: make sure `dist/cdn/` is current (runs `npm run build` when it is missing or older
+ * than `src/`), then start one headless Chromium (Debian's, never a downloaded one) that every test
+ * file connects to; each test opens its own context.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { TestProject } from 'vitest/node';
+import { cdnDir, chromiumArgs, chromiumPath, root } from './paths.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    wsEndpoint: string;
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuild(): void {
+  const built = ['stateset.js', 'widget.js', 'integrity.json'].map((name) => join(cdnDir, name));
+  const oldest = Math.min(...built.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+  if (oldest > newestMtime(join(root, 'src'))) return;
+  console.log('[browser] dist/cdn is missing or older than src/: running npm run build');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+  const missing = built.filter((file) => !existsSync(file));
+  if (missing.length) throw new Error(`npm run build did not write ${missing.join(', ')}`);
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!process.env.STATESET_CDN_DIR) ensureBuild();
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No Chromium at ${chromiumPath}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  const server = await chromium.launchServer({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  project.provide('wsEndpoint', server.wsEndpoint());
+  return () => server.close();
+}

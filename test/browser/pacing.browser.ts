@@ -1,0 +1,68 @@
+/**
+ * Scenario 5: the API does not expose its rate-limit headers (no `Access-Control-Expose-Headers`) and
+ * enforces a small plan. A burst of distinct calls still completes without a single 429: the client's
+ * own token bucket is all that keeps it under the limit.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientOptions } from '../../src/index.js';
+import { startStandIn, type Plan, type StandIn } from '../stand-in/server.js';
+import { calls, openPage } from './harness.js';
+import { openLab, type LabWindow } from './lab.js';
+import { cdnDir, pagesDir } from './paths.js';
+import { startSite, type Site } from './site.js';
+
+let api: StandIn;
+let site: Site;
+
+beforeAll(async () => {
+  api = await startStandIn();
+  site = await startSite({ mounts: { '/': pagesDir, '/cdn/': cdnDir } });
+});
+afterAll(async () => {
+  await Promise.all([api?.close(), site?.close()]);
+});
+beforeEach(() => api.reset());
+
+const cases: Array<{ name: string; plan: Plan; options: Partial<ClientOptions>; calls: number; wire429: number | undefined }> = [
+  // Retries off: any 429 would reach the page as a RateLimitError, so pacing alone must hold.
+  { name: 'a small plan (4/s, burst 4), retries off', plan: { perSecond: 4, burst: 4 }, options: { rateLimit: { perSecond: 4, burst: 4 }, retry: 0 }, calls: 16, wire429: 0 },
+  // Defaults: the Free plan. The browser may delay the first batch (a preflight per distinct URL, six
+  // connections per host) so arrivals bunch up; a rare 429 may then be retried, never surfaced.
+  { name: 'the Free plan (10/s, burst 20), client defaults', plan: 'free', options: {}, calls: 32, wire429: undefined },
+];
+
+describe('scenario 5: no exposed rate-limit headers, a plan enforced', () => {
+  it.each(cases)('$name: a burst of $calls distinct calls all succeed', async ({ plan, options, calls: n, wire429 }) => {
+    api.setOptions({ plan, exposeHeaders: false });
+    const { page, pageErrors } = await openPage();
+    await openLab(page, site.origin);
+    const outcome = await page.evaluate(async ({ apiBase, options, n }) => {
+      const { createClient, listProducts } = (window as unknown as LabWindow).stateset;
+      const client = createClient({ publishableKey: 'pk_test_pacedBurst1', apiBase, ...options });
+      // Distinct URLs (limit=1…n), so neither the cache nor de-duplication can absorb any of them.
+      const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => listProducts(client, { limit: i + 1 })));
+      return settled.map((s) => (s.status === 'fulfilled' ? `ok ${s.value.data.length}` : `${s.reason.name} ${s.reason.code}`));
+    }, { apiBase: api.url, options, n });
+
+    expect(outcome).toEqual(Array.from({ length: n }, (_, i) => `ok ${i + 1}`));
+    const sent = calls(api.requests, '/v1/products');
+    expect(new Set(sent.map((r) => r.url)).size).toBe(n);
+    if (wire429 !== undefined) expect(sent.filter((r) => r.status === 429)).toHaveLength(wire429);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('(control) the same burst without pacing is refused by the plan, and the page cannot read the headers', async () => {
+    api.setOptions({ plan: { perSecond: 4, burst: 4 }, exposeHeaders: false });
+    const { page } = await openPage();
+    await openLab(page, site.origin);
+    const seen = await page.evaluate(async (apiBase) => {
+      const responses = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+        fetch(`${apiBase}/products?limit=${i + 1}`, { headers: { Authorization: 'Bearer pk_test_unpacedBurst1' } })));
+      return responses.map((r) => `${r.status} ${r.headers.get('X-RateLimit-Remaining') ?? 'hidden'} ${r.headers.get('Retry-After') ?? 'hidden'}`);
+    }, api.url);
+    expect(seen.filter((s) => s.startsWith('429')).length).toBeGreaterThan(0);
+    expect(seen.every((s) => s.endsWith('hidden hidden'))).toBe(true);
+    // The stand-in did send them: only CORS hid them from the page.
+    expect(calls(api.requests).some((r) => r.status === 429)).toBe(true);
+  });
+});
