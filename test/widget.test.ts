@@ -273,12 +273,19 @@ describe('attribute changes', () => {
     expect(gets()).toHaveLength(2);
   });
 
-  it('reload() reads again', async () => {
+  it('reload() reads again and announces it', async () => {
+    const loads: unknown[] = [];
+    const listening = new AbortController();
+    document.addEventListener('stateset:load', (event) => loads.push(event.detail), { signal: listening.signal });
     const element = mount({ 'publishable-key': freshKey() });
     await loaded(element);
-    await element.reload();
-    expect(gets().length).toBeGreaterThanOrEqual(1); // the client may answer from its cache
-    expect(element.getAttribute('state')).toBe('loaded');
+    const pending = element.reload();
+    expect(inside(element).getByRole('status').getAttribute('aria-busy')).toBe('true');
+    expect(element.getAttribute('state')).toBe('loaded'); // the amount stays while it re-reads
+    await pending;
+    listening.abort();
+    expect(loads).toEqual([element.balance, element.balance]);
+    expect(inside(element).getByRole('status').getAttribute('aria-busy')).toBe('false');
   });
 });
 
