@@ -1,10 +1,12 @@
 /**
- * `createClient`: checks the key, normalises the options once and builds the HTTP instance.
+ * `createClient`: checks the key, normalises the options once and builds the HTTP instance, cache and pacer.
  */
-import ky, { type KyInstance } from 'ky';
-import { ConfigError } from './errors.js';
+import ky, { HTTPError, type KyInstance } from 'ky';
+import { createCache, type Cache } from './cache.js';
+import { ConfigError, isStateSetError } from './errors.js';
 import { assertNoSecret, assertPublishableKey, isLiveKey } from './key.js';
 import { type ClientOptions, type NormalizedOptions, normalizeOptions } from './options.js';
+import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
 
 /** A configured client. Pass it to every call: `getBalance(client)`. */
 export interface Client {
@@ -20,6 +22,9 @@ export interface Client {
 export interface ClientState {
   readonly options: NormalizedOptions;
   readonly http: KyInstance;
+  readonly cache: Cache;
+  /** The key and account, the end of every cache key: entries of two keys or accounts never mix, even when shared. */
+  readonly id: string;
 }
 
 const states = /* @__PURE__ */ new WeakMap<Client, ClientState>();
@@ -33,16 +38,18 @@ export function clientState(client: Client): ClientState {
 
 /**
  * The last check before the network, on every attempt (retries too): no secret in the URL or any header,
- * whatever a hook or a custom `fetch` did before. Then the configured or global `fetch`.
+ * whatever a hook or a custom `fetch` did before. Then the configured or global `fetch`, whose answer the pacer reads.
  */
-function guardedFetch(options: NormalizedOptions) {
-  return (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
+function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
+  return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : undefined;
     assertNoSecret(request?.url ?? String(input), 'the request URL');
     for (const headers of [new Headers(request?.headers), new Headers(init?.headers)]) {
       for (const [name, value] of headers) assertNoSecret(value, `the ${name} header`);
     }
-    return (options.fetch ?? globalThis.fetch)(input, init);
+    const response = await (options.fetch ?? globalThis.fetch)(input, init);
+    if (pacer) pacer.see(response.status, response.headers);
+    return response;
   };
 }
 
@@ -57,6 +64,8 @@ export function createClient(options: ClientOptions): Client {
   if (typeof options !== 'object' || options === null) throw new ConfigError('invalid_option', 'createClient expects an options object.');
   const key = assertPublishableKey(options.publishableKey);
   const normalized = normalizeOptions(options, key);
+  const id = `${key} ${normalized.accountId ?? ''}`;
+  const pacer = normalized.rateLimit && createPacer(normalized.rateLimit);
   const http = ky.create({
     timeout: normalized.timeout,
     retry: {
@@ -65,16 +74,35 @@ export function createClient(options: ClientOptions): Client {
       statusCodes: [429, 500, 502, 503, 504],
       afterStatusCodes: [429, 503],
       jitter: true,
-      backoffLimit: 30_000,
+      backoffLimit: MAX_WAIT,
+      // Our own errors (a refused secret, a call aborted in the queue) and waits beyond MAX_WAIT are final.
+      shouldRetry: ({ error }) =>
+        isStateSetError(error) || (error instanceof HTTPError && (retryAfterMs(error.response.headers) ?? 0) > MAX_WAIT) ? false : undefined,
     },
+    hooks: pacer ? {
+      // Every attempt, retries too, waits for a token; a pause too long to wait for becomes a 429 without a request.
+      beforeRequest: [async (request, _, { retryCount }) => {
+        const wait = await pacer.take(request.signal, retryCount > 0);
+        if (wait) return new Response(null, { status: 429, headers: { 'Retry-After': `${wait / 1000}` } });
+      }],
+    } : {},
     headers: {
       Accept: 'application/json',
       Authorization: `Bearer ${key}`,
       ...(normalized.accountId && { 'X-Account-Id': normalized.accountId }),
     },
-    fetch: guardedFetch(normalized),
+    fetch: guardedFetch(normalized, pacer),
   });
   const client: Client = Object.freeze({ livemode: isLiveKey(key), apiBase: normalized.apiBase, accountId: normalized.accountId });
-  states.set(client, { options: normalized, http });
+  const cache = createCache(normalized.cache);
+  states.set(client, { options: normalized, http, cache: normalized.share?.(cache, id) ?? cache, id });
   return client;
+}
+
+/**
+ * Empties the client's cache: the next calls go to the network (requests already in flight finish unstored).
+ * @example clearCache(client);
+ */
+export function clearCache(client: Client): void {
+  clientState(client).cache.clear();
 }

@@ -26,3 +26,11 @@ export {
   ApiError, RateLimitError, NetworkError, TimeoutError, AbortError, InvalidResponseError,
 } from './errors.js';
 export type { StateSetErrorCode, ApiErrorDetails } from './errors.js';
+
+export { clearCache } from './client.js';
+export { staleWhileRevalidate } from './cache.js';
+export type { StaleOptions, Stale, Share } from './cache.js';
+export { crossTab } from './cross-tab.js';
+export type { CrossTab, CrossTabOptions } from './cross-tab.js';
+export type { Plan } from './pace.js';
+export type { CacheOptions } from './options.js';

@@ -1,8 +1,10 @@
 /**
  * Client options: one interface, one defaults object, normalised in one place.
  */
+import type { CacheSettings, Share, Stale } from './cache.js';
 import { ConfigError } from './errors.js';
 import { assertNoSecret } from './key.js';
+import { plans, type Plan } from './pace.js';
 
 /** A `fetch`-compatible function (the global one, `undici`'s, a test double). */
 export type FetchLike = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
@@ -40,6 +42,37 @@ export interface ClientOptions {
    * @default globalThis.fetch (looked up at call time)
    */
   fetch?: FetchLike;
+  /**
+   * The response cache. Each endpoint keeps its own TTL (balance 5 s, stablecoin 15 s, products 60 s) unless `ttl`
+   * (ms) overrides them all; `maxEntries` bounds it (least recently used go first); `swr: staleWhileRevalidate()`
+   * serves expired entries while refreshing them. `false` stores nothing (identical calls in flight still share one request).
+   * @default { maxEntries: 100 }
+   * @example cache: { ttl: 30_000, maxEntries: 500, swr: staleWhileRevalidate() }
+   */
+  cache?: false | CacheOptions;
+  /**
+   * Client-side pacing: calls queue (first come, first served) so this client stays within your plan:
+   * `'free'` (10/s, burst 20), `'starter'` (100/s, 200), `'growth'` (1,000/s, 2,000), your own, or `false`.
+   * @default 'free'
+   * @example rateLimit: { perSecond: 50, burst: 100 }
+   */
+  rateLimit?: keyof typeof plans | Plan | false;
+  /**
+   * Share cached responses and requests in flight with the other tabs of this origin.
+   * @default undefined (off)
+   * @example share: crossTab()
+   */
+  share?: Share;
+}
+
+/** The `cache` option of `createClient`. */
+export interface CacheOptions {
+  /** Milliseconds an answer stays fresh, for every endpoint. @default each endpoint's own (balance 5 s, stablecoin 15 s, products 60 s) */
+  ttl?: number;
+  /** How many answers are kept; the least recently used go first. `0` keeps none. @default 100 */
+  maxEntries?: number;
+  /** Serve expired answers while refreshing them: `staleWhileRevalidate()`. @default undefined (off) */
+  swr?: Stale;
 }
 
 /** Options after normalisation: every field set, every value checked. */
@@ -50,6 +83,9 @@ export interface NormalizedOptions {
   timeout: number;
   retry: number;
   fetch: FetchLike | undefined;
+  cache: CacheSettings;
+  rateLimit: Plan | false;
+  share: Share | undefined;
 }
 
 /** The defaults, in one place. */
@@ -57,6 +93,8 @@ export const defaults = {
   apiBase: 'https://api.stateset.com/v1',
   timeout: 10_000,
   retry: 2,
+  cache: { maxEntries: 100 },
+  rateLimit: 'free',
 } as const;
 
 const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -80,16 +118,35 @@ export function normalizeApiBase(value: unknown): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** The longest delay a timer takes. */
+const maxMs = 2_147_483_647;
+
+const invalid = (message: string): never => {
+  throw new ConfigError('invalid_option', message);
+};
+
 function integerIn(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError('invalid_option', `${name} must be an integer from ${min} to ${max}.`);
-  }
-  return value;
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? value
+    : invalid(`${name} must be an integer from ${min} to ${max}.`);
+}
+
+function normalizeRateLimit(value: ClientOptions['rateLimit']): Plan | false {
+  const plan = typeof value === 'string' ? plans[value] && { perSecond: plans[value], burst: 2 * plans[value] } : value;
+  return plan === false || (plan && plan.perSecond > 0 && plan.burst >= 1)
+    ? plan
+    : invalid(`rateLimit must be 'free', 'starter', 'growth', { perSecond, burst } or false.`);
+}
+
+/** Checks an optional function option (`fetch`, `share`, `cache.swr`). */
+function fn<T>(name: string, value: T): T {
+  return value === undefined || typeof value === 'function' ? value : invalid(`${name} must be a function.`);
 }
 
 /** Normalises and checks every option except the key (checked by the caller with `assertPublishableKey`). */
 export function normalizeOptions(options: ClientOptions, publishableKey: string): NormalizedOptions {
-  const { accountId, fetch } = options;
+  const { accountId, fetch, share } = options;
+  const { ttl, maxEntries = defaults.cache.maxEntries, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
   if (accountId !== undefined) {
     if (typeof accountId !== 'string') throw new ConfigError('invalid_option', 'accountId must be a string.');
     assertNoSecret(accountId, 'accountId');
@@ -97,13 +154,15 @@ export function normalizeOptions(options: ClientOptions, publishableKey: string)
       throw new ConfigError('invalid_option', 'accountId must be an account id such as acct_1a2b3c (letters, digits, "_" and "-").');
     }
   }
-  if (fetch !== undefined && typeof fetch !== 'function') throw new ConfigError('invalid_option', 'fetch must be a function.');
   return {
     publishableKey,
     apiBase: normalizeApiBase(options.apiBase ?? defaults.apiBase),
     accountId,
-    timeout: integerIn('timeout', options.timeout ?? defaults.timeout, 1, 2_147_483_647),
+    timeout: integerIn('timeout', options.timeout ?? defaults.timeout, 1, maxMs),
     retry: integerIn('retry', options.retry ?? defaults.retry, 0, 10),
-    fetch,
+    fetch: fn('fetch', fetch),
+    cache: { ttl: ttl === undefined ? ttl : integerIn('cache.ttl', ttl, 0, maxMs), max: integerIn('cache.maxEntries', maxEntries, 0, 1e6), swr: fn('cache.swr', swr) },
+    rateLimit: normalizeRateLimit(options.rateLimit ?? defaults.rateLimit),
+    share: fn('share', share),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `send(client, row, input)`: the only place that touches the network.
- * guard → (cache) → (pace) → ky → decode. Every call goes through here.
+ * guard → cache (a fresh entry, or the same request in flight) → pace (ky hook) → ky → decode → store.
  */
 import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
 import { clientState, type Client, type ClientState } from './client.js';
@@ -15,8 +15,10 @@ import { encodeQuery, type Query } from './query.js';
 
 /** Per-call options, accepted by every call as its last argument. */
 export interface CallOptions {
-  /** Cancels the call (queued or in flight); it then rejects with `AbortError`. */
+  /** Cancels the call (queued or in flight); it then rejects with `AbortError`. Others sharing its request are not affected. */
   signal?: AbortSignal;
+  /** Skip the cached value. The call still shares a request in flight, is paced, and stores its result. */
+  fresh?: boolean;
 }
 
 /** What a call hands to `send`: the path placeholders' values and the query. */
@@ -46,15 +48,21 @@ export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput
   const path = fillPath(row, input.params);
   const query = encodeQuery(input.query);
   const url = `${state.options.apiBase}${path}${query ? `?${query}` : ''}`;
-  return execute(state, row, url, `${row.method} ${path}`, input.signal);
+  const what = `${row.method} ${path}`;
+  const { signal } = input;
+  try {
+    signal?.throwIfAborted();
+    return await state.cache(`${row.method} ${url} ${state.id}`, state.options.cache.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), input.fresh, signal);
+  } catch (error) {
+    throw signal?.aborted ? new AbortError(what, { cause: signal.reason }) : error;
+  }
 }
 
-async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal | undefined): Promise<T> {
+async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal): Promise<T> {
   let response: Response;
   let text: string;
   try {
-    signal?.throwIfAborted();
-    response = await state.http(url, { method: row.method, ...(signal && { signal }) });
+    response = await state.http(url, { method: row.method, signal });
     text = await response.text();
   } catch (error) {
     throw await toError(error, state, what, signal);

@@ -1,0 +1,143 @@
+/**
+ * The response cache of a client: parsed values by key for their TTL (LRU-bounded), and the requests in flight,
+ * so identical calls share one request. Pure: knows nothing of calls, ky or the network.
+ */
+
+/** A stored value `v` and the time it stops being fresh, `e` (ms since the epoch). */
+export interface Entry {
+  v: unknown;
+  e: number;
+}
+
+/** Loads a value from the network; `signal` aborts when every caller waiting for it has given up. */
+export type Load<T> = (signal: AbortSignal) => Promise<T>;
+
+/**
+ * What to do with an entry past its TTL, made by `staleWhileRevalidate()`: given the entry and `run`, which
+ * loads (shared and stored as usual) and accepts the caller's signal.
+ */
+export type Stale = (entry: Entry, run: (signal?: AbortSignal) => Promise<unknown>, signal?: AbortSignal) => Promise<unknown>;
+
+/** Cache settings after normalisation. `max: 0` stores nothing (requests in flight are still shared). */
+export interface CacheSettings {
+  ttl?: number | undefined;
+  max: number;
+  swr?: Stale | undefined;
+}
+
+/**
+ * A client's cache: `cache(key, ttl, load, fresh?, signal?)` answers from a fresh entry, the request in flight for
+ * `key`, or a new `load`, whose value it keeps for `ttl` ms (errors never).
+ */
+export interface Cache {
+  <T>(key: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal): Promise<T>;
+  /** Stores an entry (made here, or by another tab). */
+  put(key: string, entry: Entry): void;
+  /** Forgets every entry and request in flight (those still finish for their callers, unstored). */
+  clear(): void;
+}
+
+/** Extends a client's cache beyond the client, made by `crossTab()`. `id` is the key and account, the end of every cache key of the client. */
+export type Share = (cache: Cache, id: string) => Cache;
+
+interface Flight {
+  p: Promise<unknown>;
+  c: AbortController;
+  n: number;
+}
+
+/* @__NO_SIDE_EFFECTS__ */
+export function createCache({ max, swr }: CacheSettings): Cache {
+  const entries = new Map<string, Entry>();
+  let flights = new Map<string, Flight>();
+  const drop = (key: string, flight: Flight | undefined): boolean => flights.get(key) === flight && flights.delete(key);
+  const put = (key: string, entry: Entry): void => {
+    entries.delete(key);
+    entries.set(key, entry);
+    if (entries.size > max) entries.delete(entries.keys().next().value!);
+  };
+
+  /** Joins the request in flight for `key`, or starts it. A caller's abort rejects that caller only; the request is aborted when all have. */
+  const join = (key: string, ttl: number, load: Load<unknown>, signal?: AbortSignal): Promise<unknown> => {
+    let flight = flights.get(key);
+    if (!flight) {
+      const c = new AbortController();
+      const p = load(c.signal).then((v) => {
+        if (drop(key, flight)) put(key, { v, e: Date.now() + ttl });
+        return v;
+      }, (error: unknown) => {
+        drop(key, flight);
+        throw error;
+      });
+      flights.set(key, (flight = { p, c, n: 0 }));
+    }
+    const shared = flight;
+    shared.n++;
+    return signal
+      ? new Promise((resolve, reject) => {
+          const stop = (): void => {
+            reject(signal.reason);
+            if (!--shared.n) drop(key, shared), shared.c.abort();
+          };
+          signal.addEventListener('abort', stop);
+          void shared.p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+        })
+      : shared.p;
+  };
+
+  const cache = (async (key: string, ttl: number, load: Load<unknown>, fresh?: boolean, signal?: AbortSignal) => {
+    const entry = entries.get(key);
+    if (entry && !fresh && entry.e > Date.now()) {
+      put(key, entry);
+      return entry.v;
+    }
+    const run = (caller?: AbortSignal): Promise<unknown> => join(key, ttl, load, caller);
+    return entry && swr && !fresh ? swr(entry, run, signal) : run(signal);
+  }) as Cache;
+  cache.put = put;
+  cache.clear = () => {
+    entries.clear();
+    flights = new Map();
+  };
+  return cache;
+}
+
+/** Options of `staleWhileRevalidate()`. */
+export interface StaleOptions {
+  /**
+   * For how long past its TTL (ms) an entry is still served at once while a background request refreshes it.
+   * `0`: always wait for the network (useful with `ifError`).
+   * @default Infinity
+   */
+  window?: number;
+  /**
+   * Serve the stale entry, however old, when the request fails with a network error, a timeout, a 429 or a 5xx.
+   * @default false
+   */
+  ifError?: boolean;
+}
+
+const transient = (error: unknown): boolean => {
+  const { code, status } = error as { code?: string; status?: number };
+  return code === 'network_error' || code === 'timeout' || (status ?? 0) >= 500 || status === 429;
+};
+
+/**
+ * Stale-while-revalidate for the cache option: `cache: { swr: staleWhileRevalidate() }`. An expired entry is
+ * served at once and refreshed in the background (shared, paced; a failure keeps the old entry). Calls with
+ * `{ fresh: true }` always wait for the network. Only bundled when imported.
+ * @example createClient({ publishableKey, cache: { swr: staleWhileRevalidate({ ifError: true }) } })
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function staleWhileRevalidate({ window = Infinity, ifError = false }: StaleOptions = {}): Stale {
+  return (entry, run, signal) => {
+    if (Date.now() - entry.e < window) {
+      run().catch(() => undefined);
+      return Promise.resolve(entry.v);
+    }
+    return run(signal).catch((error: unknown) => {
+      if (ifError && !signal?.aborted && transient(error)) return entry.v;
+      throw error;
+    });
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Cross-tab sharing through BroadcastChannel (happy-dom). Clients in one realm on the same channel name stand for
+ * tabs: BroadcastChannel delivers to every other channel object of that name, as it does between tabs.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
+import { accountBalance } from './stand-in/data.js';
+import { startStandIn, type StandIn } from './stand-in/server.js';
+
+let api: StandIn;
+beforeAll(async () => { api = await startStandIn(); });
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+let shares: CrossTab[] = [];
+afterEach(() => {
+  for (const share of shares) share.close();
+  shares = [];
+  vi.restoreAllMocks();
+});
+
+let run = 0;
+beforeEach(() => { run++; });
+/** A "tab": its own client and its own crossTab(), on this test's channel name. */
+const tab = (options: Partial<ClientOptions> = {}): Client => {
+  const share = crossTab({ name: `test-${run}` });
+  shares.push(share);
+  return createClient({ publishableKey: 'pk_test_tabs1', apiBase: api.url, retry: 0, share, ...options });
+};
+const gets = () => api.requests.filter((sent) => sent.method === 'GET');
+/** Lets BroadcastChannel deliver (it posts messages as tasks). */
+const deliver = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('crossTab()', () => {
+  it('is available where the tests run', () => {
+    expect(typeof BroadcastChannel).toBe('function');
+  });
+
+  it('an answer one tab stored is served in the others without a request', async () => {
+    const [a, b, c] = [tab(), tab(), tab()];
+    const balance = await getBalance(a);
+    await deliver();
+    expect(await getBalance(b)).toEqual(balance);
+    expect(await getBalance(c)).toEqual(balance);
+    expect(gets()).toHaveLength(1);
+  });
+
+  it('five tabs asking for what one is already fetching cost one request', async () => {
+    const tabs = [tab(), tab(), tab(), tab(), tab()];
+    api.fault({ path: '/v1/account/balance', delay: 200 });
+    const first = getBalance(tabs[0]!);
+    await deliver();
+    const rest = tabs.slice(1).map((client) => getBalance(client));
+    const balances = await Promise.all([first, ...rest]);
+    expect(gets()).toHaveLength(1);
+    for (const balance of balances) expect(balance).toEqual(balances[0]);
+  });
+
+  it('when the tab fetching fails, a waiting tab sends its own request', async () => {
+    const [a, b] = [tab(), tab()];
+    api.fault({ path: '/v1/account/balance', delay: 100, status: 500, times: 1 });
+    const failing = getBalance(a).catch((error: unknown) => error);
+    await deliver();
+    const waiting = getBalance(b);
+    expect(await failing).toMatchObject({ status: 500 });
+    expect(await waiting).toMatchObject({ object: 'balance' });
+    expect(gets().map((sent) => sent.status)).toEqual([500, 200]);
+  });
+
+  it('never mixes keys or accounts, even on the same channel name', async () => {
+    const cases = [
+      { publishableKey: 'pk_test_tabs1' },
+      { publishableKey: 'pk_live_tabs1' },
+      { publishableKey: 'pk_test_tabs1', accountId: 'acct_one' },
+      { publishableKey: 'pk_test_tabs1', accountId: 'acct_two' },
+    ];
+    const pairs = cases.map((options) => [tab(options), tab(options)] as const);
+    for (const [first] of pairs) await getBalance(first);
+    await deliver();
+    for (const [index, [, second]] of pairs.entries()) {
+      const { publishableKey, accountId } = cases[index] as { publishableKey: string; accountId?: string };
+      expect(await getBalance(second)).toEqual(accountBalance(publishableKey, accountId));
+    }
+    expect(gets()).toHaveLength(4); // each second tab was served by its own key's first tab only
+  });
+
+  it('broadcasts no key: channel names and messages carry a fingerprint, method, URL and value only', async () => {
+    const names: string[] = [];
+    const messages: unknown[] = [];
+    const Original = globalThis.BroadcastChannel;
+    vi.spyOn(globalThis, 'BroadcastChannel').mockImplementation(function (this: unknown, name: string) {
+      names.push(name);
+      const channel = new Original(name);
+      const post = channel.postMessage.bind(channel);
+      channel.postMessage = (message: unknown) => { messages.push(message); post(message); };
+      return channel;
+    } as unknown as typeof BroadcastChannel);
+    const a = tab({ accountId: 'acct_secretive' });
+    const b = tab({ accountId: 'acct_secretive' });
+    await listProducts(a, { limit: 3 });
+    await deliver();
+    await listProducts(b, { limit: 3 });
+    expect(gets()).toHaveLength(1);
+    expect(messages.length).toBeGreaterThan(0);
+    const wire = JSON.stringify({ names, messages });
+    expect(wire).not.toMatch(/pk_test|tabs1|acct_secretive/);
+    expect(wire).toContain('/products?limit=3');
+  });
+
+  it('stays off unless asked for: a client without crossTab() opens no channel', async () => {
+    const spy = vi.spyOn(globalThis, 'BroadcastChannel');
+    await getBalance(createClient({ publishableKey: 'pk_test_tabs1', apiBase: api.url }));
+    expect(spy).not.toHaveBeenCalled();
+  });
+});
