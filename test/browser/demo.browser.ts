@@ -1,0 +1,90 @@
+/**
+ * Scenario 7: the demo (`npm run demo`, started here in-process on free ports) in Chromium. The SPA
+ * pages through every product and back; the storefront and widget pages render; screenshots of each
+ * page go to `test-results/browser/demo-*.png`.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../demo/server.js';
+import { HOSTILE_MARKUP, products } from '../stand-in/server.js';
+import { calls, carryingSecrets, openPage, screenshot } from './harness.js';
+
+let demo: Demo;
+
+beforeAll(async () => {
+  demo = await startDemo({ port: 0, apiPort: 0, log: () => {} });
+});
+afterAll(async () => {
+  await demo?.close();
+});
+
+const names = (page: Page): Promise<string[]> => page.locator('#products h3').allTextContents();
+
+describe('scenario 7: the demo pages', () => {
+  it('the SPA paginates through all products, and back', async () => {
+    const { page, consoleErrors, pageErrors } = await openPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(new URL('/spa.html', demo.url).href);
+    const status = page.locator('#page-status');
+    const next = page.getByRole('button', { name: /next/i });
+    const previous = page.getByRole('button', { name: /previous/i });
+
+    const seen: string[][] = [];
+    for (let number = 1; ; number++) {
+      await expect.poll(() => status.textContent()).toMatch(new RegExp(`^Page ${number} · \\d+ products$`));
+      seen.push(await names(page));
+      if (number === 1) await screenshot(page, 'demo-spa');
+      if (await next.isDisabled()) break;
+      expect(number, 'more pages than products').toBeLessThan(products.length);
+      await next.click();
+    }
+    await screenshot(page, 'demo-spa-last-page');
+    expect(seen.flat()).toEqual(products.map((p) => p.name)); // every product once, in the API's order
+    expect(seen.flat().filter((name) => name.includes(HOSTILE_MARKUP))).toHaveLength(1); // shown as text, not parsed
+    expect(seen.length).toBe(Math.ceil(products.length / seen[0]!.length));
+
+    for (let number = seen.length - 1; number >= 1; number--) {
+      await previous.click();
+      await expect.poll(() => status.textContent()).toMatch(new RegExp(`^Page ${number} · `));
+      expect(await names(page)).toEqual(seen[number - 1]);
+    }
+    expect(await previous.isDisabled()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the storefront page (CDN build) shows products and the store credit', async () => {
+    const { page, consoleErrors, pageErrors } = await openPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(demo.url);
+    await page.locator('#products h3').first().waitFor();
+    await expect.poll(() => page.locator('#credit').textContent()).toMatch(/\d.*SSUSD/);
+    const active = products.filter((p) => p.status === 'active').slice(0, 8).map((p) => p.name);
+    expect(await names(page)).toEqual(active);
+    await screenshot(page, 'demo-storefront');
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the widget page (strict CSP) renders its widgets and refuses the secret key without sending it', async () => {
+    const { page, violations, consoleErrors, pageErrors } = await openPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const before = demo.api.requests.length;
+    await page.goto(new URL('/widgets.html', demo.url).href);
+    await page.waitForFunction(() => {
+      const all = [...document.querySelectorAll('stateset-balance')];
+      return all.length > 1 && all.every((w) => /^(loaded|error)$/.test(w.getAttribute('state') ?? ''));
+    });
+    const states = await page.locator('stateset-balance').evaluateAll((all) => all.map((w) => `${w.getAttribute('state')} ${w.getAttribute('error-code') ?? ''}`.trim()));
+    expect(states.filter((s) => s === 'error secret_key_refused')).toHaveLength(1);
+    expect(states.filter((s) => s === 'loaded')).toHaveLength(states.length - 1);
+    await screenshot(page, 'demo-widgets');
+    const traffic = demo.api.requests.slice(before);
+    expect(calls(traffic).length).toBeGreaterThan(0);
+    expect(carryingSecrets(traffic)).toEqual([]);
+    expect(violations).toEqual([]);
+    expect(consoleErrors).toHaveLength(1); // the refusal, on purpose
+    expect(consoleErrors[0]).toMatch(/stateset-balance/);
+    expect(pageErrors).toEqual([]);
+  });
+});
