@@ -273,7 +273,7 @@ describe('attribute changes', () => {
     expect(gets()).toHaveLength(2);
   });
 
-  it('reload() reads again and announces it', async () => {
+  it('reload() reads again, skipping the cached value, and announces it', async () => {
     const loads: unknown[] = [];
     const listening = new AbortController();
     document.addEventListener('stateset:load', (event) => loads.push(event.detail), { signal: listening.signal });
@@ -284,6 +284,7 @@ describe('attribute changes', () => {
     expect(element.getAttribute('state')).toBe('loaded'); // the amount stays while it re-reads
     await pending;
     listening.abort();
+    expect(gets()).toHaveLength(2); // within the balance's cache TTL, so only a fresh read goes out
     expect(loads).toEqual([element.balance, element.balance]);
     expect(inside(element).getByRole('status').getAttribute('aria-busy')).toBe('false');
   });

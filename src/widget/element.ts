@@ -59,9 +59,9 @@ export class StateSetBalanceElement extends Base {
     return this.#error;
   }
 
-  /** Reads the balance again now (through the client's cache and pacing). */
+  /** Reads the balance again now, skipping the client's cached value (still shared and paced). */
   reload(): Promise<void> {
-    return this.isConnected ? this.#load() : Promise.resolve();
+    return this.isConnected ? this.#load(true) : Promise.resolve();
   }
 
   connectedCallback(): void {
@@ -121,7 +121,7 @@ export class StateSetBalanceElement extends Base {
     root.append(box);
   }
 
-  async #load(): Promise<void> {
+  async #load(fresh?: boolean): Promise<void> {
     this.#abort?.abort();
     clearTimeout(this.#timer);
     const controller = (this.#abort = new AbortController());
@@ -136,6 +136,7 @@ export class StateSetBalanceElement extends Base {
       this.#balance = await loadBalance(
         { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id') },
         controller.signal,
+        fresh,
       );
       this.#error = undefined;
       event = 'stateset:load';
