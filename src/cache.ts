@@ -9,8 +9,11 @@ export interface Entry {
   e: number;
 }
 
-/** Loads a value from the network; `signal` aborts when every caller waiting for it has given up. */
-export type Load<T> = (signal: AbortSignal) => Promise<T>;
+/**
+ * Loads a value from the network. `signal` (only when the first caller passed one: a caller without one never
+ * leaves) aborts when every caller waiting for it has given up.
+ */
+export type Load<T> = (signal?: AbortSignal) => Promise<T>;
 
 /**
  * What to do with an entry past its TTL, made by `staleWhileRevalidate()`: given the entry and `run`, which
@@ -42,7 +45,7 @@ export type Share = (cache: Cache, id: string) => Cache;
 
 interface Flight {
   p: Promise<unknown>;
-  c: AbortController;
+  c: AbortController | undefined;
   n: number;
 }
 
@@ -61,8 +64,8 @@ export function createCache({ max, swr }: CacheSettings): Cache {
   const join = (key: string, ttl: number, load: Load<unknown>, signal?: AbortSignal): Promise<unknown> => {
     let flight = flights.get(key);
     if (!flight) {
-      const c = new AbortController();
-      const p = load(c.signal).then((v) => {
+      const c = signal && new AbortController();
+      const p = load(c?.signal).then((v) => {
         if (drop(key, flight)) put(key, { v, e: Date.now() + ttl });
         return v;
       }, (error: unknown) => {
@@ -77,7 +80,7 @@ export function createCache({ max, swr }: CacheSettings): Cache {
       ? new Promise((resolve, reject) => {
           const stop = (): void => {
             reject(signal.reason);
-            if (!--shared.n) drop(key, shared), shared.c.abort();
+            if (!--shared.n) drop(key, shared), shared.c!.abort();
           };
           signal.addEventListener('abort', stop);
           void shared.p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));

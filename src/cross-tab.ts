@@ -74,11 +74,11 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
       waiting.delete(k);
     };
     /** A peer's answer for `k` if one is on its way (within `wait`), else `undefined` at once. */
-    const peer = async (k: string, signal: AbortSignal): Promise<Entry | undefined> => {
+    const peer = async (k: string, signal?: AbortSignal): Promise<Entry | undefined> => {
       const left = (started.get(k) ?? -Infinity) + wait - Date.now();
       return left > 0 ? new Promise((resolve, reject) => {
         const timer = setTimeout(resolve, left);
-        signal.addEventListener('abort', () => reject(signal.reason));
+        signal?.addEventListener('abort', () => reject(signal.reason));
         waiting.set(k, [...(waiting.get(k) ?? []), (entry) => (clearTimeout(timer), resolve(entry))]);
       }) : undefined;
     };

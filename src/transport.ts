@@ -58,7 +58,7 @@ export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput
   }
 }
 
-async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal): Promise<T> {
+async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal | undefined): Promise<T> {
   let response: Response;
   let text: string;
   try {

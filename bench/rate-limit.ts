@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: @stateset/browser against plain ky and plain fetch, on the stand-in API with the Free plan
+ * enforced (10/s, burst 20). Prints a markdown table. Not a test: timings depend on the machine.
+ *
+ * 1. 100 concurrent identical balance calls: requests sent.
+ * 2. 20 widgets asking for the balance every second for 30 s (simulated clock): requests sent; floor ⌈30 s / TTL⌉.
+ * 3. 100 distinct list calls fired at once: 429s received, calls failed, elapsed vs the minimum (burst, then 10/s).
+ * 4. Cost per call: cache hit (median µs), and a cache miss over loopback vs a raw fetch of the same URL.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import ky from 'ky';
+import { createClient, getBalance, listProducts, type ClientOptions } from '../src/index.js';
+import { startStandIn, type StandIn } from '../test/stand-in/server.js';
+
+const api: StandIn = await startStandIn({ plan: 'free', now: () => Date.now() });
+const balanceUrl = `${api.url}/account/balance`;
+let keys = 0;
+/** A fresh key per run, so each starts with the server's full bucket. */
+const nextKey = (): string => `pk_test_bench${++keys}`;
+const auth = (key: string) => ({ Authorization: `Bearer ${key}`, Accept: 'application/json' });
+const ours = (options: Partial<ClientOptions> = {}) => createClient({ publishableKey: nextKey(), apiBase: api.url, ...options });
+const gets = () => api.requests.filter((sent) => sent.method === 'GET');
+const count = () => ({ sent: gets().length, limited: gets().filter((sent) => sent.status === 429).length });
+const settle = async (calls: Array<Promise<unknown>>) => (await Promise.allSettled(calls)).filter((result) => result.status === 'rejected').length;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rows: string[][] = [];
+/** `npm run bench -- 3 4` runs scenarios 3 and 4 only. */
+const wanted = (scenario: string) => process.argv.length <= 2 || process.argv.slice(2).includes(scenario);
+const row = (...cells: Array<string | number>) => rows.push(cells.map(String));
+
+// 1. 100 concurrent identical calls.
+if (wanted('1')) {
+  const run = async (calls: () => Array<Promise<unknown>>) => {
+    api.reset();
+    const failed = await settle(calls());
+    return { ...count(), failed };
+  };
+  const a = await run(() => { const client = ours(); return Array.from({ length: 100 }, () => getBalance(client)); });
+  const key = nextKey();
+  const b = await run(() => Array.from({ length: 100 }, () => ky.get(balanceUrl, { headers: auth(key) }).json()));
+  const fetchKey = nextKey();
+  const c = await run(() => Array.from({ length: 100 }, async () => {
+    const response = await fetch(balanceUrl, { headers: auth(fetchKey) });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }));
+  row('1. 100 concurrent identical calls', 'requests sent (429s)', `**${a.sent}** (${a.limited})`, `${b.sent} (${b.limited})`, `${c.sent} (${c.limited})`, '1', a.sent === 1 ? 'yes' : 'no');
+}
+
+// 2. 20 widgets × every second × 30 s, on a simulated clock (Date.now is moved by hand; nothing waits on it).
+if (wanted('2')) {
+  const realNow = Date.now;
+  const run = async (ask: () => Promise<unknown>) => {
+    api.reset();
+    const start = realNow();
+    try {
+      for (let second = 0; second < 30; second++) {
+        Date.now = () => start + second * 1000;
+        await settle(Array.from({ length: 20 }, ask));
+      }
+    } finally {
+      Date.now = realNow;
+    }
+    return count();
+  };
+  const client = ours();
+  const a = await run(() => getBalance(client));
+  const key = nextKey();
+  const b = await run(() => ky.get(balanceUrl, { headers: auth(key), retry: 0 }).json());
+  const fetchKey = nextKey();
+  const c = await run(() => fetch(balanceUrl, { headers: auth(fetchKey) }).then((response) => response.json()));
+  const floor = Math.ceil(30_000 / 5_000);
+  row('2. 20 widgets × 1/s × 30 s (balance TTL 5 s)', 'requests sent (429s)', `**${a.sent}** (${a.limited})`, `${b.sent} (${b.limited}) ¹`, `${c.sent} (${c.limited})`, `${floor} (floor)`, a.sent === floor ? 'yes' : 'no');
+}
+
+// 3. 100 distinct list calls fired at once.
+if (wanted('3')) {
+  const minimum = ((100 - 20) / 10) * 1000;
+  const run = async (calls: () => Array<Promise<unknown>>) => {
+    api.reset();
+    const start = performance.now();
+    const failed = await settle(calls());
+    return { ...count(), failed, elapsed: performance.now() - start };
+  };
+  const distinct = (index: number) => ({ limit: 1 + (index % 50), status: index < 50 ? 'active' : 'archived' }) as const;
+  const a = await run(() => { const client = ours(); return Array.from({ length: 100 }, (_, index) => listProducts(client, distinct(index))); });
+  const stripped: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const headers = new Headers(response.headers);
+    for (const name of ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After']) headers.delete(name);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+  const h = await run(() => { const client = ours({ fetch: stripped }); return Array.from({ length: 100 }, (_, index) => listProducts(client, distinct(index))); });
+  const key = nextKey();
+  const b = await run(() => Array.from({ length: 100 }, (_, index) => ky.get(`${api.url}/products`, { headers: auth(key), searchParams: distinct(index) }).json()));
+  const fetchKey = nextKey();
+  const c = await run(() => Array.from({ length: 100 }, async (_, index) => {
+    const { limit, status } = distinct(index);
+    const response = await fetch(`${api.url}/products?limit=${limit}&status=${status}`, { headers: auth(fetchKey) });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }));
+  const show = (r: typeof a) => `${r.limited} / ${r.failed} / ${(r.elapsed / 1000).toFixed(2)} s (${(r.elapsed / minimum).toFixed(3)}×)`;
+  const ok = (r: typeof a) => r.limited === 0 && r.failed === 0 && r.elapsed <= 1.1 * minimum;
+  row('3. 100 distinct list calls at once', '429s / failed / elapsed (× min 8 s)', `**${show(a)}**`, show(b), show(c), '0 / 0 / ≤ 1.1×', ok(a) ? 'yes' : 'no');
+  row('3b. same, rate-limit headers unreadable ²', '429s / failed / elapsed (× min 8 s)', `**${show(h)}**`, '', '', '0 / 0 / ≤ 1.1×', ok(h) ? 'yes' : 'no');
+}
+
+// 4. Cost per call: cache hit, and a miss over loopback vs a raw fetch of the same URL (no plan enforced here).
+if (wanted('4')) {
+  api.setOptions({ plan: false });
+  api.reset();
+  const client = ours({ rateLimit: { perSecond: 1e9, burst: 1e9 } }); // the pacer runs but never waits
+  const key = nextKey();
+  const raw = async () => (await fetch(balanceUrl, { headers: auth(key) })).json();
+  const plainKy = ky.create({ headers: auth(key) });
+  const viaKy = () => plainKy.get(balanceUrl).json();
+  const time = async (call: () => Promise<unknown>, times: number) => {
+    const samples: number[] = [];
+    for (let index = 0; index < times; index++) {
+      const start = performance.now();
+      await call();
+      samples.push(performance.now() - start);
+    }
+    return samples;
+  };
+  await getBalance(client);
+  await time(() => getBalance(client), 5_000); // warm up
+  const hit = median(await time(() => getBalance(client), 20_000)) * 1000;
+  const ourMiss: number[] = [];
+  const rawMiss: number[] = [];
+  const kyMiss: number[] = [];
+  await time(() => getBalance(client, { fresh: true }), 300);
+  await time(raw, 300);
+  await time(viaKy, 300);
+  for (let round = 0; round < 20; round++) { // interleaved, so drift hits all alike
+    ourMiss.push(...await time(() => getBalance(client, { fresh: true }), 100));
+    rawMiss.push(...await time(raw, 100));
+    kyMiss.push(...await time(viaKy, 100));
+    api.reset();
+  }
+  const [ourMedian, rawMedian, kyMedian] = [median(ourMiss), median(rawMiss), median(kyMiss)];
+  const ratio = ourMedian / rawMedian;
+  row('4a. cache hit', 'median per call', `**${hit.toFixed(1)} µs**`, '', '', '≤ 20 µs', hit <= 20 ? 'yes' : 'no');
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs (${(ms / rawMedian).toFixed(2)}×)`;
+  row('4b. cache miss over loopback', 'median per call (× raw fetch)', `**${us(ourMedian)}**`, us(kyMedian), us(rawMedian), '≤ 1.2×', ratio <= 1.2 ? 'yes' : 'no');
+}
+
+await api.close();
+
+const header = ['scenario', 'measure', '@stateset/browser', 'plain ky', 'plain fetch', 'target', 'met'];
+const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+console.log(lines.join('\n'));
+console.log(`\n¹ ky with retry: 0 (its default retries would send more). ² a fetch that drops X-RateLimit-* and Retry-After, as a browser does when the server does not expose them.`);
+console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), stand-in on loopback in the same process.`);
