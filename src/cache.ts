@@ -49,6 +49,7 @@ interface Flight {
   n: number;
 }
 
+/** The cache of one client (see `Cache`); `max: 0` keeps no answers but still shares requests in flight. */
 /* @__NO_SIDE_EFFECTS__ */
 export function createCache({ max, swr }: CacheSettings): Cache {
   const entries = new Map<string, Entry>();

@@ -59,27 +59,32 @@ interface Message {
 export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions = {}): CrossTab {
   const channels: BroadcastChannel[] = [];
   const share: Share = (cache, id) => {
+    if (typeof BroadcastChannel !== 'function') return cache; // an old browser: no sharing, nothing breaks
     const channel = new BroadcastChannel(`${name}:${fingerprint(id)}`);
     (channel as { unref?: () => void }).unref?.(); // Node (SSR): do not keep the process alive.
     channels.push(channel);
     const post = (message: Message): void => channel.postMessage(message);
     const started = new Map<string, number>();
-    const waiting = new Map<string, Array<(entry?: Entry) => void>>();
+    const waiting = new Map<string, (entry?: Entry) => void>();
     channel.onmessage = ({ data: { k, s, v, e } }: MessageEvent<Message>) => {
       if (s) return void started.set(k, Date.now());
       started.delete(k);
       const entry = e === undefined ? undefined : { v, e };
       if (entry) cache.put(k + id, entry);
-      for (const done of waiting.get(k) ?? []) done(entry);
-      waiting.delete(k);
+      waiting.get(k)?.(entry);
     };
-    /** A peer's answer for `k` if one is on its way (within `wait`), else `undefined` at once. */
+    /** A peer's answer for `k` if one is on its way (up to `wait`), else `undefined` at once. One flight per key waits. */
     const peer = async (k: string, signal?: AbortSignal): Promise<Entry | undefined> => {
       const left = (started.get(k) ?? -Infinity) + wait - Date.now();
       return left > 0 ? new Promise((resolve, reject) => {
-        const timer = setTimeout(resolve, left);
-        signal?.addEventListener('abort', () => reject(signal.reason));
-        waiting.set(k, [...(waiting.get(k) ?? []), (entry) => (clearTimeout(timer), resolve(entry))]);
+        const done = (entry?: Entry): void => {
+          clearTimeout(timer);
+          waiting.delete(k);
+          resolve(entry);
+        };
+        const timer = setTimeout(done, left);
+        signal?.addEventListener('abort', () => (reject(signal.reason), done()));
+        waiting.set(k, done);
       }) : undefined;
     };
     const shared = (<T>(key: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal) =>

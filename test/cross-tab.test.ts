@@ -3,7 +3,7 @@
  * tabs: BroadcastChannel delivers to every other channel object of that name, as it does between tabs.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
+import { AbortError, createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
 import { accountBalance } from './stand-in/data.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
@@ -65,6 +65,31 @@ describe('crossTab()', () => {
     expect(await failing).toMatchObject({ status: 500 });
     expect(await waiting).toMatchObject({ object: 'balance' });
     expect(gets().map((sent) => sent.status)).toEqual([500, 200]);
+  });
+
+  it('a tab waiting for another tab\'s request can still be aborted', async () => {
+    const [a, b] = [tab(), tab()];
+    api.fault({ path: '/v1/account/balance', delay: 200 });
+    const first = getBalance(a);
+    await deliver();
+    const controller = new AbortController();
+    const waiting = getBalance(b, { signal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    expect(await first).toMatchObject({ object: 'balance' });
+    expect(gets()).toHaveLength(1);
+  });
+
+  it('without BroadcastChannel (an old browser) the client works, unshared', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    try {
+      const [a, b] = [tab(), tab()];
+      await getBalance(a);
+      await getBalance(b);
+      expect(gets()).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('never mixes keys or accounts, even on the same channel name', async () => {
