@@ -29,7 +29,7 @@ const tab = (options: Partial<ClientOptions> = {}): Client => {
 };
 const gets = () => api.requests.filter((sent) => sent.method === 'GET');
 /** Lets BroadcastChannel deliver (it posts messages as tasks). */
-const deliver = () => new Promise((resolve) => setTimeout(resolve, 20));
+const deliver = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('crossTab()', () => {
   it('is available where the tests run', () => {
@@ -47,7 +47,7 @@ describe('crossTab()', () => {
 
   it('five tabs asking for what one is already fetching cost one request', async () => {
     const tabs = [tab(), tab(), tab(), tab(), tab()];
-    api.fault({ path: '/v1/account/balance', delay: 200 });
+    api.fault({ path: '/v1/account/balance', delay: 400 });
     const first = getBalance(tabs[0]!);
     await deliver();
     const rest = tabs.slice(1).map((client) => getBalance(client));
@@ -58,7 +58,7 @@ describe('crossTab()', () => {
 
   it('when the tab fetching fails, a waiting tab sends its own request', async () => {
     const [a, b] = [tab(), tab()];
-    api.fault({ path: '/v1/account/balance', delay: 100, status: 500, times: 1 });
+    api.fault({ path: '/v1/account/balance', delay: 300, status: 500, times: 1 });
     const failing = getBalance(a).catch((error: unknown) => error);
     await deliver();
     const waiting = getBalance(b);
@@ -69,7 +69,7 @@ describe('crossTab()', () => {
 
   it('a tab waiting for another tab\'s request can still be aborted', async () => {
     const [a, b] = [tab(), tab()];
-    api.fault({ path: '/v1/account/balance', delay: 200 });
+    api.fault({ path: '/v1/account/balance', delay: 400 });
     const first = getBalance(a);
     await deliver();
     const controller = new AbortController();
