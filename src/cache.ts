@@ -122,7 +122,7 @@ export interface StaleOptions {
 }
 
 const transient = (error: unknown): boolean => {
-  const { code, status } = error as { code?: string; status?: number };
+  const { code, status } = Object(error) as { code?: string; status?: number };
   return code === 'network_error' || code === 'timeout' || (status ?? 0) >= 500 || status === 429;
 };
 

@@ -42,7 +42,10 @@ function fillPath(row: Endpoint, params: SendInput['params']): string {
   return path;
 }
 
-/** Sends one request for `row` and returns the validated body. */
+/**
+ * Answers a call for `row` with its validated body: from the client's cache (keyed by method, URL, key and account),
+ * the same request in flight, or a new (paced) request. A caller's abort rejects that caller with `AbortError`.
+ */
 export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput = {}): Promise<T> {
   const state = clientState(client);
   const path = fillPath(row, input.params);
