@@ -3,6 +3,8 @@
  * Each call file owns its row (so bundlers drop the calls you do not import); `allowlist.ts` gathers them.
  */
 import type { ZodMiniType } from 'zod/mini';
+import { ValidationError } from './errors.js';
+import { assertNoSecret } from './key.js';
 
 /** One allowed endpoint: method, path pattern, the pattern of each `{param}`, the response schema and its cache TTL. */
 export interface Endpoint<T = unknown> {
@@ -24,17 +26,25 @@ function segments(path: string): string[] | undefined {
   return parts.every((part) => part !== '' && part !== '.' && part !== '..') ? parts : undefined;
 }
 
-/** Returns the placeholder values when `path` matches `row`, else `undefined`. */
-export function matchPath(row: Endpoint, path: string): Record<string, string> | undefined {
+/** `true` when `path` matches `row`: same segments, each placeholder's value matching its pattern in full. */
+export function matchPath(row: Endpoint, path: string): boolean {
   const actual = segments(path);
   const pattern = row.path.slice(1).split('/');
-  if (!actual || actual.length !== pattern.length) return undefined;
-  const values: Record<string, string> = {};
-  for (const [index, part] of pattern.entries()) {
-    const value = actual[index]!;
+  return !!actual && actual.length === pattern.length && pattern.every((part, index) => {
     const name = /^\{(\w+)\}$/.exec(part)?.[1];
-    if (name === undefined ? value !== part : !row.params?.[name]?.test(value)) return undefined;
-    if (name !== undefined) values[name] = value;
+    return name === undefined ? actual[index] === part : !!row.params?.[name]?.test(actual[index]!);
+  });
+}
+
+/** Fills the row's path placeholders, refusing secrets and values that do not match their pattern. Nothing is sent. */
+export function fillPath(row: Endpoint, params: { readonly [name: string]: unknown }): string {
+  let path = row.path;
+  for (const [name, pattern] of Object.entries(row.params ?? {})) {
+    const value = params[name];
+    if (typeof value !== 'string') throw new ValidationError(name, `expected a string, got ${value === null ? 'null' : typeof value}.`);
+    assertNoSecret(value, name);
+    if (!pattern.test(value)) throw new ValidationError(name, `expected ${pattern.source}.`);
+    path = path.replace(`{${name}}`, value);
   }
-  return values;
+  return path;
 }

@@ -101,19 +101,18 @@ const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Checks `apiBase` and returns it without a trailing slash. */
 export function normalizeApiBase(value: unknown): string {
-  if (typeof value !== 'string') throw new ConfigError('invalid_option', 'apiBase must be a URL string.');
-  assertNoSecret(value, 'apiBase');
-  let url: URL;
+  if (typeof value === 'string') assertNoSecret(value, 'apiBase');
+  let url: URL | undefined;
   try {
-    url = new URL(value);
+    url = new URL(value as string);
   } catch {
-    throw new ConfigError('invalid_option', `apiBase "${value}" is not an absolute URL.`);
+    // Not an absolute URL: refused below.
   }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigError('invalid_option', 'apiBase must not contain credentials, a query or a fragment.');
+  if (!url || url.username || url.password || url.search || url.hash) {
+    return invalid('apiBase must be an absolute URL without credentials, query or fragment.');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.has(url.hostname))) {
-    throw new ConfigError('insecure_api_base', `apiBase must use https: (plain http: is allowed only for localhost); got ${url.protocol}//${url.host}.`);
+    throw new ConfigError('insecure_api_base', `apiBase must be https: (http: only for localhost); got ${url.protocol}//${url.host}.`);
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -147,12 +146,9 @@ function fn<T>(name: string, value: T): T {
 export function normalizeOptions(options: ClientOptions, publishableKey: string): NormalizedOptions {
   const { accountId, fetch, share } = options;
   const { ttl, maxEntries = defaults.cache.maxEntries, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
-  if (accountId !== undefined) {
-    if (typeof accountId !== 'string') throw new ConfigError('invalid_option', 'accountId must be a string.');
-    assertNoSecret(accountId, 'accountId');
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(accountId)) {
-      throw new ConfigError('invalid_option', 'accountId must be an account id such as acct_1a2b3c (letters, digits, "_" and "-").');
-    }
+  if (typeof accountId === 'string') assertNoSecret(accountId, 'accountId');
+  if (accountId !== undefined && !(typeof accountId === 'string' && /^[\w-]{1,255}$/.test(accountId))) {
+    invalid('accountId must be an account id such as acct_1a2b3c (letters, digits, "_", "-").');
   }
   return {
     publishableKey,

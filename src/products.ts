@@ -1,10 +1,11 @@
 /** `GET /products` and `GET /products/{id}`. */
 import * as z from 'zod/mini';
 import type { Client } from './client.js';
-import type { Endpoint } from './endpoint.js';
+import { fillPath, type Endpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { listQuery, listSchema, type List, type ListParams } from './list.js';
 import { money } from './money.js';
+import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
 /** The product schema: loose, so fields the API adds later pass through. */
@@ -49,7 +50,7 @@ export async function listProducts(client: Client, params?: ListProductsParams, 
   if (status !== undefined && (typeof status !== 'string' || !/^[a-z_]{1,32}$/.test(status))) {
     throw new ValidationError('status', 'must be a status such as "active".');
   }
-  return send(client, productsEndpoint, { ...options, query: listQuery(params) });
+  return send(client, productsEndpoint, { ...options, query: encodeQuery(listQuery(params)) });
 }
 
 /**
@@ -58,5 +59,5 @@ export async function listProducts(client: Client, params?: ListProductsParams, 
  * @example const product = await getProduct(client, 'prod_123');
  */
 export async function getProduct(client: Client, id: string, options?: CallOptions): Promise<Product> {
-  return send(client, productEndpoint, { ...options, params: { id } });
+  return send(client, productEndpoint, { ...options, path: fillPath(productEndpoint, { id }) });
 }

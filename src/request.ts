@@ -4,7 +4,7 @@ import type { Client } from './client.js';
 import { matchPath } from './endpoint.js';
 import { EndpointNotAllowedError, ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
-import type { Query } from './query.js';
+import { encodeQuery, type Query } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
 /** Options of `request()`. */
@@ -22,9 +22,10 @@ export async function request(client: Client, method: string, path: string, opti
   if (typeof method !== 'string' || typeof path !== 'string') throw new ValidationError('path', 'method and path must be strings.');
   assertNoSecret(path, 'the request path');
   const verb = method.toUpperCase();
+  const { query, ...callOptions } = options;
   for (const row of allowlist) {
-    const params = row.method === verb ? matchPath(row, path) : undefined;
-    if (params) return send(client, row, { ...options, params });
+    // A path that matches a row has placeholder values that match their patterns: it is sent as given.
+    if (row.method === verb && matchPath(row, path)) return send(client, row, { ...callOptions, path, query: encodeQuery(query) });
   }
   throw new EndpointNotAllowedError(verb, path);
 }

@@ -1,9 +1,10 @@
 /** `GET /stablecoin/balance/{address}`: the on-chain balance of a `stateset1…` address. */
 import * as z from 'zod/mini';
 import type { Client } from './client.js';
-import type { Endpoint } from './endpoint.js';
+import { fillPath, type Endpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { decimalString } from './money.js';
+import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
 /** The stablecoin balance schema: decimal strings, loose objects. */
@@ -38,5 +39,9 @@ export async function getStablecoinBalance(
 ): Promise<StablecoinBalance> {
   const includePending = params?.include_pending;
   if (includePending !== undefined && typeof includePending !== 'boolean') throw new ValidationError('include_pending', 'must be a boolean.');
-  return send(client, stablecoinBalanceEndpoint, { ...options, params: { address }, query: { include_pending: includePending } });
+  return send(client, stablecoinBalanceEndpoint, {
+    ...options,
+    path: fillPath(stablecoinBalanceEndpoint, { address }),
+    query: encodeQuery({ include_pending: includePending }),
+  });
 }

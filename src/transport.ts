@@ -7,11 +7,10 @@ import { clientState, type Client, type ClientState } from './client.js';
 import type { Endpoint } from './endpoint.js';
 import {
   AbortError, ApiError, InvalidResponseError, isStateSetError, NetworkError, RateLimitError, StateSetError,
-  TimeoutError, ValidationError, type ApiErrorDetails,
+  TimeoutError, type ApiErrorDetails,
 } from './errors.js';
-import { assertNoSecret, redactSecrets } from './key.js';
+import { redactSecrets } from './key.js';
 import { retryAfterMs } from './pace.js';
-import { encodeQuery, type Query } from './query.js';
 
 /** Per-call options, accepted by every call as its last argument. */
 export interface CallOptions {
@@ -21,25 +20,13 @@ export interface CallOptions {
   fresh?: boolean;
 }
 
-/** What a call hands to `send`: the path placeholders' values and the query. */
+/**
+ * What a call hands to `send`, already checked: the path with its placeholders filled (`fillPath`) and the encoded
+ * query (`encodeQuery`). Calls without placeholders or query leave them out, so their bundles carry neither helper.
+ */
 export interface SendInput extends CallOptions {
-  params?: { readonly [name: string]: unknown };
-  query?: Query;
-}
-
-const clip = (text: string, length = 60): string => redactSecrets(text.length > length ? `${text.slice(0, length)}…` : text);
-
-/** Fills the row's path placeholders, refusing secrets and values that do not match their pattern. */
-function fillPath(row: Endpoint, params: SendInput['params']): string {
-  let path = row.path;
-  for (const [name, pattern] of Object.entries(row.params ?? {})) {
-    const value = params?.[name];
-    if (typeof value !== 'string') throw new ValidationError(name, `expected a string, got ${value === null ? 'null' : typeof value}.`);
-    assertNoSecret(value, name);
-    if (!pattern.test(value)) throw new ValidationError(name, `"${clip(value)}" does not match ${pattern.source}.`);
-    path = path.replace(`{${name}}`, encodeURIComponent(value));
-  }
-  return path;
+  path?: string;
+  query?: string;
 }
 
 /**
@@ -48,8 +35,7 @@ function fillPath(row: Endpoint, params: SendInput['params']): string {
  */
 export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput = {}): Promise<T> {
   const state = clientState(client);
-  const path = fillPath(row, input.params);
-  const query = encodeQuery(input.query);
+  const { path = row.path, query } = input;
   const url = `${state.options.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
   const { signal } = input;
@@ -99,7 +85,7 @@ function parseJson(text: string): { value: unknown } | undefined {
 }
 
 const notJson = (response: Response, text: string): string =>
-  `expected JSON but got ${response.headers.get('Content-Type') ?? 'no content type'}${text ? ` starting "${clip(text.trim(), 40)}"` : ' with an empty body'}.`;
+  `expected JSON, got ${response.headers.get('Content-Type') ?? 'no content type'}: "${redactSecrets(text.trim().slice(0, 40))}".`;
 
 const field = (source: Record<string, unknown>, name: string): string | undefined =>
   typeof source[name] === 'string' ? redactSecrets(source[name]) : undefined;
@@ -126,18 +112,13 @@ export function errorFromResponse(response: Response, text: string, what: string
   return new ApiError(what, details, { cause });
 }
 
-const describePath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text ? `${text}.` : ''}${String(part)}`), '') || '(body)';
-
 /** Parses and validates a 2xx body. */
 function decode<T>(row: Endpoint<T>, response: Response, text: string, what: string): T {
   const parsed = parseJson(text);
   if (!parsed) throw new InvalidResponseError(what, response.status, notJson(response, text));
   const result = row.schema.safeParse(parsed.value);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 5).map((issue) => {
-    const detail = 'expected' in issue ? `expected ${String(issue.expected)}` : issue.code;
-    return `${describePath(issue.path)} (${detail})`;
-  });
+  const problems = result.error.issues.slice(0, 5).map((issue) =>
+    `${issue.path.join('.') || '(body)'} (${'expected' in issue ? `expected ${String(issue.expected)}` : issue.message})`);
   throw new InvalidResponseError(what, response.status, `unexpected shape at ${problems.join(', ')}.`, { cause: result.error });
 }

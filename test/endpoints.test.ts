@@ -57,7 +57,7 @@ describe.each(endpoints)('$name', ({ path, call, check }) => {
     api.fault({ path, body: 'html' });
     const error = await rejection(call(client()));
     expect(error).toBeInstanceOf(InvalidResponseError);
-    expect(error.message).toMatch(/expected JSON but got text\/html/);
+    expect(error.message).toMatch(/expected JSON, got text\/html/);
   });
 
   it('turns malformed JSON into InvalidResponseError', async () => {
