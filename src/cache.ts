@@ -3,10 +3,10 @@
  * so identical calls share one request. Pure: knows nothing of calls, ky or the network.
  */
 
-/** A stored value `v` and the time it stops being fresh, `e` (ms since the epoch). */
+/** A stored value and the time it stops being fresh (ms since the epoch). */
 export interface Entry {
-  v: unknown;
-  e: number;
+  value: unknown;
+  expires: number;
 }
 
 /**
@@ -43,10 +43,11 @@ export interface Cache {
 /** Extends a client's cache beyond the client, made by `crossTab()`. `id` is the key and account, the end of every cache key of the client. */
 export type Share = (cache: Cache, id: string) => Cache;
 
+/** A request in flight: its promise, the controller that aborts it, and how many callers wait for it. */
 interface Flight {
-  p: Promise<unknown>;
-  c: AbortController | undefined;
-  n: number;
+  promise: Promise<unknown>;
+  controller: AbortController | undefined;
+  callers: number;
 }
 
 /** The cache of one client (see `Cache`); `max: 0` keeps no answers but still shares requests in flight. */
@@ -65,35 +66,35 @@ export function createCache({ max, swr }: CacheSettings): Cache {
   const join = (key: string, ttl: number, load: Load<unknown>, signal?: AbortSignal): Promise<unknown> => {
     let flight = flights.get(key);
     if (!flight) {
-      const c = signal && new AbortController();
-      const p = load(c?.signal).then((v) => {
-        if (drop(key, flight)) put(key, { v, e: Date.now() + ttl });
-        return v;
+      const controller = signal && new AbortController();
+      const promise = load(controller?.signal).then((value) => {
+        if (drop(key, flight)) put(key, { value, expires: Date.now() + ttl });
+        return value;
       }, (error: unknown) => {
         drop(key, flight);
         throw error;
       });
-      flights.set(key, (flight = { p, c, n: 0 }));
+      flights.set(key, (flight = { promise, controller, callers: 0 }));
     }
     const shared = flight;
-    shared.n++;
+    shared.callers++;
     return signal
       ? new Promise((resolve, reject) => {
           const stop = (): void => {
             reject(signal.reason);
-            if (!--shared.n) drop(key, shared), shared.c!.abort();
+            if (!--shared.callers) drop(key, shared), shared.controller!.abort();
           };
           signal.addEventListener('abort', stop);
-          void shared.p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+          void shared.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
         })
-      : shared.p;
+      : shared.promise;
   };
 
   const cache = (async (key: string, ttl: number, load: Load<unknown>, fresh?: boolean, signal?: AbortSignal) => {
     const entry = entries.get(key);
-    if (entry && !fresh && entry.e > Date.now()) {
+    if (entry && !fresh && entry.expires > Date.now()) {
       put(key, entry);
-      return entry.v;
+      return entry.value;
     }
     const run = (caller?: AbortSignal): Promise<unknown> => join(key, ttl, load, caller);
     return entry && swr && !fresh ? swr(entry, run, signal) : run(signal);
@@ -135,12 +136,12 @@ const transient = (error: unknown): boolean => {
 /* @__NO_SIDE_EFFECTS__ */
 export function staleWhileRevalidate({ window = Infinity, ifError = false }: StaleOptions = {}): Stale {
   return (entry, run, signal) => {
-    if (Date.now() - entry.e < window) {
+    if (Date.now() - entry.expires < window) {
       run().catch(() => undefined);
-      return Promise.resolve(entry.v);
+      return Promise.resolve(entry.value);
     }
     return run(signal).catch((error: unknown) => {
-      if (ifError && !signal?.aborted && transient(error)) return entry.v;
+      if (ifError && !signal?.aborted && transient(error)) return entry.value;
       throw error;
     });
   };

@@ -40,12 +40,12 @@ function fingerprint(text: string): string {
 
 interface Message {
   /** Cache key without the key and account (the channel stands for them). */
-  k: string;
-  /** A request for `k` started. */
-  s?: 1;
+  key: string;
+  /** A request for `key` started. */
+  started?: true;
   /** The value and its expiry; both absent when the request failed. */
-  v?: unknown;
-  e?: number;
+  value?: unknown;
+  expires?: number;
 }
 
 /**
@@ -64,41 +64,41 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     (channel as { unref?: () => void }).unref?.(); // Node (SSR): do not keep the process alive.
     channels.push(channel);
     const post = (message: Message): void => channel.postMessage(message);
-    const started = new Map<string, number>();
+    const startedAt = new Map<string, number>();
     const waiting = new Map<string, (entry?: Entry) => void>();
-    channel.onmessage = ({ data: { k, s, v, e } }: MessageEvent<Message>) => {
-      if (s) return void started.set(k, Date.now());
-      started.delete(k);
-      const entry = e === undefined ? undefined : { v, e };
-      if (entry) cache.put(k + id, entry);
-      waiting.get(k)?.(entry);
+    channel.onmessage = ({ data: { key, started, value, expires } }: MessageEvent<Message>) => {
+      if (started) return void startedAt.set(key, Date.now());
+      startedAt.delete(key);
+      const entry = expires === undefined ? undefined : { value, expires };
+      if (entry) cache.put(key + id, entry);
+      waiting.get(key)?.(entry);
     };
-    /** A peer's answer for `k` if one is on its way (up to `wait`), else `undefined` at once. One flight per key waits. */
-    const peer = async (k: string, signal?: AbortSignal): Promise<Entry | undefined> => {
-      const left = (started.get(k) ?? -Infinity) + wait - Date.now();
+    /** A peer's answer for `key` if one is on its way (up to `wait`), else `undefined` at once. One flight per key waits. */
+    const peer = async (key: string, signal?: AbortSignal): Promise<Entry | undefined> => {
+      const left = (startedAt.get(key) ?? -Infinity) + wait - Date.now();
       return left > 0 ? new Promise((resolve, reject) => {
         const done = (entry?: Entry): void => {
           clearTimeout(timer);
-          waiting.delete(k);
+          waiting.delete(key);
           resolve(entry);
         };
         const timer = setTimeout(done, left);
         signal?.addEventListener('abort', () => (reject(signal.reason), done()));
-        waiting.set(k, done);
+        waiting.set(key, done);
       }) : undefined;
     };
-    const shared = (<T>(key: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal) =>
-      cache(key, ttl, async (flight) => {
-        const k = key.slice(0, -id.length);
-        const entry = await peer(k, flight);
-        if (entry) return entry.v as T;
-        post({ k, s: 1 });
+    const shared = (<T>(cacheKey: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal) =>
+      cache(cacheKey, ttl, async (flight) => {
+        const key = cacheKey.slice(0, -id.length);
+        const entry = await peer(key, flight);
+        if (entry) return entry.value as T;
+        post({ key, started: true });
         try {
-          const v = await load(flight);
-          post({ k, v, e: Date.now() + ttl });
-          return v;
+          const value = await load(flight);
+          post({ key, value, expires: Date.now() + ttl });
+          return value;
         } catch (error) {
-          post({ k });
+          post({ key });
           throw error;
         }
       }, fresh, signal)) as Cache;

@@ -6,7 +6,7 @@ import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
 import { clientState, type Client, type ClientState } from './client.js';
 import type { Endpoint } from './endpoint.js';
 import {
-  AbortError, ApiError, InvalidResponseError, isStateSetError, NetworkError, RateLimitError, StateSetError,
+  AbortError, ApiError, InvalidResponseError, NetworkError, RateLimitError, StateSetError,
   TimeoutError, type ApiErrorDetails,
 } from './errors.js';
 import { redactSecrets } from './key.js';
@@ -61,17 +61,12 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
 
 /** Maps whatever ky or fetch threw to one of our errors. */
 async function toError(error: unknown, state: ClientState, what: string, signal: AbortSignal | undefined): Promise<StateSetError> {
-  if (isStateSetError(error)) return error;
+  if (error instanceof StateSetError) return error;
   if (signal?.aborted) return new AbortError(what, { cause: signal.reason });
   if (error instanceof KyTimeoutError) return new TimeoutError(what, state.options.timeout, { cause: error });
   if (error instanceof HTTPError) {
-    let text = '';
-    try {
-      text = await error.response.text();
-    } catch {
-      // The body could not be read; the status still says what happened.
-    }
-    return errorFromResponse(error.response, text, what, error);
+    // An unreadable body still has a status that says what happened.
+    return errorFromResponse(error.response, await error.response.text().catch(() => ''), what, error);
   }
   return new NetworkError(what, new URL(state.options.apiBase).origin, { cause: error });
 }
@@ -93,9 +88,8 @@ const field = (source: Record<string, unknown>, name: string): string | undefine
 /** A non-2xx response as a typed error. Accepts `{ error: { … } }` and the fields at the top level. */
 export function errorFromResponse(response: Response, text: string, what: string, cause?: unknown): StateSetError {
   const { status, headers } = response;
-  const body = parseJson(text)?.value;
-  const outer = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const fields = typeof outer.error === 'object' && outer.error !== null ? (outer.error as Record<string, unknown>) : outer;
+  const body = Object(parseJson(text)?.value) as Record<string, unknown>;
+  const fields = Object(body.error ?? body) as Record<string, unknown>;
   const code = field(fields, 'code');
   const message = field(fields, 'message');
   const details: ApiErrorDetails = {
