@@ -50,6 +50,7 @@ const callMarkers: Record<string, RegExp> = {
 /** Code no bundle of `.` may carry. */
 const neverMarkers: Record<string, RegExp> = {
   'the widget': /customElements|stateset-balance|HTMLElement/,
+  'the Node-only build guard': /secretKeyGuard|scanDirectory|stateset-guard|["']node:/,
 };
 
 describe.each(Object.keys(bundlers))('%s', (name) => {
@@ -80,6 +81,8 @@ describe.each(Object.keys(bundlers))('%s', (name) => {
   });
 
   it.skipIf(!existsSync(join(root, 'src/widget/index.ts')))('keeps the widget entry\'s registration (its declared side effect)', async () => {
-    expect(await bundle("import '@stateset/browser/widget';")).toMatch(/customElements/);
+    const widget = await bundle("import '@stateset/browser/widget';");
+    expect(widget).toMatch(/customElements/);
+    expect(widget, 'the Node-only build guard in the widget').not.toMatch(neverMarkers['the Node-only build guard']!);
   });
 });
