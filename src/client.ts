@@ -42,14 +42,18 @@ export function clientState(client: Client): ClientState {
  */
 function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
   return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : undefined;
-    assertNoSecret(request?.url ?? String(input), 'the request URL');
-    for (const headers of [new Headers(request?.headers), new Headers(init?.headers)]) {
-      for (const [name, value] of headers) assertNoSecret(value, `the ${name} header`);
+    let response: Response | undefined;
+    try {
+      const request = input instanceof Request ? input : undefined;
+      assertNoSecret(request?.url ?? String(input), 'the request URL');
+      for (const headers of [new Headers(request?.headers), new Headers(init?.headers)]) {
+        for (const [name, value] of headers) assertNoSecret(value, `the ${name} header`);
+      }
+      return (response = await (options.fetch ?? globalThis.fetch)(input, init));
+    } finally {
+      // Every request that took a token ends here, answered or not: the server had it by now.
+      if (pacer) pacer.see(response);
     }
-    const response = await (options.fetch ?? globalThis.fetch)(input, init);
-    if (pacer) pacer.see(response.status, response.headers);
-    return response;
   };
 }
 

@@ -34,40 +34,45 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 /** The queue in front of the network of one client. */
 export interface Pacer {
   /**
-   * Waits for a token, first come first served (`first` puts a retry at the head). Resolves to `0`, or to the
-   * milliseconds left of a server-set pause longer than `MAX_WAIT` (the caller then fails instead of waiting).
+   * Waits for a token, first come first served (`first` puts a retry at the head). Resolves to `0` (a token: the
+   * caller must then report the request's end with `see`), or to the milliseconds left of a server-set pause longer
+   * than `MAX_WAIT` (the caller then fails instead of waiting; no token taken).
    * Rejects with the signal's reason when it aborted while queued (at its turn, without using a token).
    */
   take(signal: AbortSignal, first?: boolean): Promise<number>;
   /**
-   * Learns from a response. A 429, or `X-RateLimit-Remaining: 0` while we thought tokens were left (another tab or
-   * client spends from the same key), empties the bucket and holds the queue until `Retry-After` or `X-RateLimit-Reset`.
+   * Ends a request that took a token: with its response, or `undefined` when it got none (network error, abort).
+   * A 429, or `X-RateLimit-Remaining: 0` while we thought tokens were left (another tab or client spends from the
+   * same key), empties the bucket and holds the queue until `Retry-After` or `X-RateLimit-Reset`.
    */
-  see(status: number, headers: Headers): void;
+  see(response?: Response): void;
 }
 
 /**
- * A token bucket for `plan`. It keeps a tenth of a second of refill (at least one token) in reserve, so a server
- * bucket that starts and refills a network latency later than ours still has a token when our next call lands.
+ * A token bucket for `plan`, modelled from the safe side. The server takes a request's token when the request
+ * reaches it, at some time between our sending it and its answer, and refills only from then: so a token spent on
+ * a request in flight starts to refill only once its answer has come (or the request failed). Until then the bucket
+ * can hold one token fewer. However late the browser lets requests reach the server, the server has a token for each.
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createPacer({ perSecond, burst }: Plan, now = (): number => Date.now()): Pacer {
-  const size = Math.max(1, burst - Math.ceil(perSecond / 10));
   const queue: Array<(wait: number) => number> = [];
-  let tokens = size;
+  let tokens = burst;
+  let sent = 0; // requests in flight
   let last = now();
   let until = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refill = (time = now()): number => {
-    tokens = Math.min(size, tokens + ((time - last) * perSecond) / 1000);
+    tokens = Math.min(burst - sent, tokens + ((time - last) * perSecond) / 1000);
     return (last = time);
   };
   const pump = (): void => {
     const time = refill();
     clearTimeout(timer);
-    while (queue.length && time >= until && tokens >= 1) tokens -= queue.shift()!(0);
+    while (queue.length && time >= until && tokens >= 1) if (queue.shift()!(0)) tokens--, sent++;
     while (queue.length && until - time > MAX_WAIT) queue.shift()!(until - time);
-    if (queue.length) timer = setTimeout(pump, Math.max(until - time, Math.ceil(((1 - tokens) * 1000) / perSecond)));
+    // While the requests in flight hold every token, refill cannot help: their answers pump.
+    if (queue.length && (until > time || sent + 1 <= burst)) timer = setTimeout(pump, Math.max(until - time, Math.ceil(((1 - tokens) * 1000) / perSecond)));
   };
   return {
     take: (signal, first) =>
@@ -76,12 +81,14 @@ export function createPacer({ perSecond, burst }: Plan, now = (): number => Date
         queue[first ? 'unshift' : 'push']((wait) => (signal.aborted ? (reject(signal.reason), 0) : (resolve(wait), 1)));
         pump();
       }),
-    see(status, headers) {
+    see(response) {
       const time = refill();
-      const left = headers.get('X-RateLimit-Remaining');
-      if (status === 429 || (left === '0' && tokens >= 1)) {
+      const left = response?.headers.get('X-RateLimit-Remaining');
+      sent--;
+      // The headers can only lower the bucket (another tab or client spends from the key too), never raise it.
+      if (response?.status === 429 || (left === '0' && tokens >= 1)) {
         tokens = 0;
-        until = Math.max(until, time + (retryAfterMs(headers, time) ?? 0));
+        until = Math.max(until, time + (retryAfterMs(response!.headers, time) ?? 0));
       } else if (left && tokens >= +left + 1) {
         tokens = +left;
       }

@@ -2,7 +2,7 @@
 /** Pacing: the token bucket, its queue (order, abort), the pauses a server asks for, and ky's retry delays. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, createClient, getBalance, listProducts, RateLimitError, type Client, type ClientOptions } from '../src/index.js';
-import { createPacer, MAX_WAIT, retryAfterMs } from '../src/pace.js';
+import { createPacer, MAX_WAIT, retryAfterMs, type Plan } from '../src/pace.js';
 import { advanceUntil, countingFetch, realSleep, track, useFakeClock } from './fake-clock.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
@@ -13,126 +13,177 @@ afterEach(() => {
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
 const headers = (fields: Record<string, string>) => new Headers(fields);
+const answer = (status = 200, fields: Record<string, string> = {}) => new Response(null, { status, headers: fields });
+
+/**
+ * A pacer and its callers: `call(name)` queues one (its release time goes to `released`, its name to `order`),
+ * `answerAll(response)` ends every released call still in flight, as the client's fetch wrapper does.
+ */
+function setup(plan: Plan) {
+  const pacer = createPacer(plan);
+  const start = Date.now();
+  const released: number[] = [];
+  const order: string[] = [];
+  let inFlight = 0;
+  const call = (name = '', signal = new AbortController().signal, first?: boolean) =>
+    track(pacer.take(signal, first).then((wait) => {
+      if (!wait) inFlight++, released.push(Date.now() - start), order.push(name);
+      return wait;
+    }));
+  const calls = (n: number) => Array.from({ length: n }, () => call());
+  const answerAll = (response: Response | undefined = answer()) => {
+    for (; inFlight > 0; inFlight--) pacer.see(response);
+  };
+  return { pacer, released, order, call, calls, answerAll };
+}
 
 describe('createPacer', () => {
   beforeEach(useFakeClock);
 
-  it('lets a burst go at once (less a tenth of a second in reserve), then one call per 1/perSecond', async () => {
-    const pacer = createPacer({ perSecond: 10, burst: 20 });
-    const released: number[] = [];
-    const start = Date.now();
-    for (let index = 0; index < 30; index++) void pacer.take(new AbortController().signal).then(() => released.push(Date.now() - start));
+  it('lets a burst go at once, then one call per 1/perSecond, counted from the answers', async () => {
+    const { released, calls, answerAll } = setup({ perSecond: 10, burst: 20 });
+    calls(30);
     await flush();
-    expect(released).toHaveLength(19);
-    await vi.advanceTimersByTimeAsync(99);
-    expect(released).toHaveLength(19);
-    await vi.advanceTimersByTimeAsync(1);
     expect(released).toHaveLength(20);
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(released).toHaveLength(30);
-    expect(released.slice(19)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100].slice(0, 11));
+    await vi.advanceTimersByTimeAsync(250);
+    answerAll(); // the answers come 250 ms later: the server took their tokens at some time before
+    expect(released).toHaveLength(20);
+    for (let step = 0; step < 10; step++) {
+      await vi.advanceTimersByTimeAsync(99);
+      expect(released).toHaveLength(20 + step);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(released).toHaveLength(21 + step);
+      answerAll();
+    }
+    expect(released.slice(20)).toEqual([350, 450, 550, 650, 750, 850, 950, 1050, 1150, 1250]);
+  });
+
+  it('credits no refill to the tokens of requests still in flight, however long they take', async () => {
+    const { released, calls, answerAll } = setup({ perSecond: 10, burst: 20 });
+    calls(21);
+    await flush();
+    await vi.advanceTimersByTimeAsync(60_000); // the server may not have received them yet: its bucket may still be full
+    expect(released).toHaveLength(20);
+    answerAll(undefined); // ended without an answer (a network error, an abort): spent, as late as now
+    await vi.advanceTimersByTimeAsync(99);
+    expect(released).toHaveLength(20);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(released).toHaveLength(21);
   });
 
   it('refills while idle, up to the bucket size only', async () => {
-    const pacer = createPacer({ perSecond: 100, burst: 50 });
-    const count = { released: 0 };
-    const burst = async (n: number) => {
-      for (let index = 0; index < n; index++) void pacer.take(new AbortController().signal).then(() => count.released++);
-      await flush();
-    };
-    await burst(60);
-    expect(count.released).toBe(40); // 50 less 10 in reserve
-    await vi.advanceTimersByTimeAsync(200); // the 20 queued ones take 200 ms
-    expect(count.released).toBe(60);
-    await vi.advanceTimersByTimeAsync(60_000); // a long idle spell refills to 40, not more
-    await burst(45);
-    expect(count.released).toBe(100);
+    const { released, calls, answerAll } = setup({ perSecond: 100, burst: 50 });
+    calls(60);
+    await flush();
+    expect(released).toHaveLength(50);
+    answerAll();
+    for (let step = 0; step < 10; step++) {
+      await vi.advanceTimersByTimeAsync(10); // the 10 queued ones take 100 ms, each answered at once
+      answerAll();
+    }
+    expect(released).toHaveLength(60);
+    await vi.advanceTimersByTimeAsync(60_000); // a long idle spell refills to 50, not more
+    calls(55);
+    await flush();
+    expect(released).toHaveLength(110);
   });
 
   it('serves calls first come, first served; a retry goes to the head of the queue', async () => {
-    const pacer = createPacer({ perSecond: 1, burst: 1 });
-    const order: string[] = [];
-    const signal = new AbortController().signal;
-    for (const name of ['a', 'b', 'c', 'd']) void pacer.take(signal).then(() => order.push(name));
+    const { order, call, answerAll } = setup({ perSecond: 1, burst: 1 });
+    for (const name of ['a', 'b', 'c', 'd']) call(name);
     await flush();
-    void pacer.take(signal, true).then(() => order.push('retry'));
-    await vi.advanceTimersByTimeAsync(10_000);
+    call('retry', undefined, true);
+    for (let step = 0; step < 5; step++) {
+      answerAll();
+      await vi.advanceTimersByTimeAsync(1000);
+    }
     expect(order).toEqual(['a', 'retry', 'b', 'c', 'd']);
   });
 
   it('rejects a call aborted while queued with the signal\'s reason, and gives its token to the next', async () => {
-    const pacer = createPacer({ perSecond: 1, burst: 1 });
-    await pacer.take(new AbortController().signal);
+    const { call, answerAll } = setup({ perSecond: 1, burst: 1 });
+    call('first');
+    await flush();
     const controller = new AbortController();
-    const aborted = track(pacer.take(controller.signal));
-    const next = track(pacer.take(new AbortController().signal));
+    const aborted = call('aborted', controller.signal);
+    const next = call('next');
     controller.abort(new Error('gone'));
+    answerAll();
     await vi.advanceTimersByTimeAsync(1000);
     expect(aborted).toMatchObject({ settled: true, error: new Error('gone') });
     expect(next.settled).toBe(true);
   });
 
   it('holds the queue after a 429 until Retry-After, for every call', async () => {
-    const pacer = createPacer({ perSecond: 10, burst: 20 });
-    pacer.see(429, headers({ 'Retry-After': '3' }));
-    const calls = [track(pacer.take(new AbortController().signal)), track(pacer.take(new AbortController().signal))];
+    const { pacer, call } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
+    pacer.see(answer(429, { 'Retry-After': '3' }));
+    const calls = [call(), call()];
     await vi.advanceTimersByTimeAsync(2999);
-    expect(calls.map((call) => call.settled)).toEqual([false, false]);
+    expect(calls.map((one) => one.settled)).toEqual([false, false]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(calls.map((call) => call.settled)).toEqual([true, true]); // the server's bucket refilled meanwhile, and so did ours
+    expect(calls.map((one) => one.settled)).toEqual([true, true]); // the server's bucket refilled meanwhile, and so did ours
   });
 
   it('empties the bucket on a 429 without readable headers (no pause, the plan rate from now)', async () => {
-    const pacer = createPacer({ perSecond: 10, burst: 20 });
-    pacer.see(429, headers({}));
-    const call = track(pacer.take(new AbortController().signal));
+    const { pacer, call } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
+    pacer.see(answer(429));
+    const next = call();
     await vi.advanceTimersByTimeAsync(99);
-    expect(call.settled).toBe(false);
+    expect(next.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(call.settled).toBe(true);
+    expect(next.settled).toBe(true);
   });
 
   it('holds the queue until X-RateLimit-Reset when the server says 0 left while we thought some were', async () => {
-    const pacer = createPacer({ perSecond: 10, burst: 20 });
+    const { pacer, call } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
     const reset = Math.ceil(Date.now() / 1000) + 2;
-    pacer.see(200, headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }));
-    const call = track(pacer.take(new AbortController().signal));
+    pacer.see(answer(200, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }));
+    const next = call();
     await vi.advanceTimersByTimeAsync(reset * 1000 - Date.now() - 1);
-    expect(call.settled).toBe(false);
+    expect(next.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(call.settled).toBe(true);
+    expect(next.settled).toBe(true);
   });
 
   it('does not pause when the server agrees with the bucket, and syncs down to a lower Remaining', async () => {
-    const pacer = createPacer({ perSecond: 10, burst: 20 });
-    const released = { count: 0 };
-    const take = (n: number) => { for (let index = 0; index < n; index++) void pacer.take(new AbortController().signal).then(() => released.count++); };
-    take(19);
+    const { pacer, released, calls } = setup({ perSecond: 10, burst: 20 });
+    calls(20);
     await flush();
-    expect(released.count).toBe(19);
-    // Our bucket is empty too: a Remaining of 0 is no news, so no wait until the (later) reset.
-    pacer.see(200, headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 2) }));
-    take(1);
+    expect(released).toHaveLength(20);
+    // The last answers say what our bucket says (nothing left): no news, so no wait until the (later) reset.
+    const reset = String(Math.ceil(Date.now() / 1000) + 2);
+    for (let left = 19; left >= 0; left--) pacer.see(answer(200, { 'X-RateLimit-Remaining': String(left), 'X-RateLimit-Reset': reset }));
+    calls(1);
     await vi.advanceTimersByTimeAsync(100);
-    expect(released.count).toBe(20);
+    expect(released).toHaveLength(21);
 
-    const other = createPacer({ perSecond: 10, burst: 20 });
-    other.see(200, headers({ 'X-RateLimit-Remaining': '3' })); // another tab spent most of the burst
-    const count = { released: 0 };
-    for (let index = 0; index < 5; index++) void other.take(new AbortController().signal).then(() => count.released++);
+    const other = setup({ perSecond: 10, burst: 20 });
+    other.calls(2);
     await flush();
-    expect(count.released).toBe(3);
+    other.pacer.see(answer(200, { 'X-RateLimit-Remaining': '4' })); // another tab spent most of the burst
+    other.calls(5);
+    await flush();
+    expect(other.released).toHaveLength(6);
   });
 
   it('fails calls at once (with the wait) when the pause is longer than MAX_WAIT', async () => {
-    const pacer = createPacer({ perSecond: 1, burst: 1 });
-    await pacer.take(new AbortController().signal);
-    const queued = pacer.take(new AbortController().signal);
-    pacer.see(429, headers({ 'Retry-After': '86400' }));
-    expect(await queued).toBe(86_400_000);
-    const later = await pacer.take(new AbortController().signal);
-    expect(later).toBeGreaterThan(MAX_WAIT);
-    expect(later).toBeLessThanOrEqual(86_400_000);
+    const { pacer, call } = setup({ perSecond: 1, burst: 1 });
+    call();
+    await flush();
+    const queued = call();
+    pacer.see(answer(429, { 'Retry-After': '86400' }));
+    await flush();
+    expect(queued.value).toBe(86_400_000);
+    const later = call();
+    await flush();
+    expect(later.value).toBeGreaterThan(MAX_WAIT);
+    expect(later.value).toBeLessThanOrEqual(86_400_000);
   });
 });
 

@@ -23,16 +23,16 @@ afterAll(async () => {
 });
 beforeEach(() => api.reset());
 
-const cases: Array<{ name: string; plan: Plan; options: Partial<ClientOptions>; calls: number; wire429: number | undefined }> = [
+const cases: Array<{ name: string; plan: Plan; options: Partial<ClientOptions>; calls: number }> = [
   // Retries off: any 429 would reach the page as a RateLimitError, so pacing alone must hold.
-  { name: 'a small plan (4/s, burst 4), retries off', plan: { perSecond: 4, burst: 4 }, options: { rateLimit: { perSecond: 4, burst: 4 }, retry: 0 }, calls: 16, wire429: 0 },
-  // Defaults: the Free plan. The browser may delay the first batch (a preflight per distinct URL, six
-  // connections per host) so arrivals bunch up; a rare 429 may then be retried, never surfaced.
-  { name: 'the Free plan (10/s, burst 20), client defaults', plan: 'free', options: {}, calls: 32, wire429: undefined },
+  { name: 'a small plan (4/s, burst 4), retries off', plan: { perSecond: 4, burst: 4 }, options: { rateLimit: { perSecond: 4, burst: 4 }, retry: 0 }, calls: 16 },
+  // Defaults: the Free plan. Chromium holds a cold burst back (a preflight per distinct URL, six connections per
+  // host), so it reaches the server bunched and up to a few hundred ms late; the stand-in must still record no 429.
+  { name: 'the Free plan (10/s, burst 20), client defaults', plan: 'free', options: {}, calls: 32 },
 ];
 
 describe('scenario 5: no exposed rate-limit headers, a plan enforced', () => {
-  it.each(cases)('$name: a burst of $calls distinct calls all succeed', async ({ plan, options, calls: n, wire429 }) => {
+  it.each(cases)('$name: a burst of $calls distinct calls all succeed', async ({ plan, options, calls: n }) => {
     api.setOptions({ plan, exposeHeaders: false });
     const { page, pageErrors } = await openPage();
     await openLab(page, site.origin);
@@ -47,7 +47,8 @@ describe('scenario 5: no exposed rate-limit headers, a plan enforced', () => {
     expect(outcome).toEqual(Array.from({ length: n }, (_, i) => `ok ${i + 1}`));
     const sent = calls(api.requests, '/v1/products');
     expect(new Set(sent.map((r) => r.url)).size).toBe(n);
-    if (wire429 !== undefined) expect(sent.filter((r) => r.status === 429)).toHaveLength(wire429);
+    expect(sent).toHaveLength(n);
+    expect(sent.filter((r) => r.status !== 200)).toEqual([]); // not one 429, retried or not
     expect(pageErrors).toEqual([]);
   });
 
