@@ -46,8 +46,9 @@ function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
     try {
       const request = input instanceof Request ? input : undefined;
       assertNoSecret(request?.url ?? String(input), 'the request URL');
-      for (const headers of [new Headers(request?.headers), new Headers(init?.headers)]) {
-        for (const [name, value] of headers) assertNoSecret(value, `the ${name} header`);
+      // The request's own Headers as they are (no copy: this runs on every request), and the init's if any.
+      for (const headers of [request?.headers, init?.headers && new Headers(init.headers)]) {
+        for (const [name, value] of headers ?? []) assertNoSecret(value, `the ${name} header`);
       }
       return (response = await (options.fetch ?? globalThis.fetch)(input, init));
     } finally {
@@ -73,10 +74,9 @@ export function createClient(options: ClientOptions): Client {
   const http = ky.create({
     timeout: normalized.timeout,
     retry: {
+      // ky's default methods include GET, the only one we send; its afterStatusCodes, less 413, are ours.
       limit: normalized.retry,
-      methods: ['get'],
       statusCodes: [429, 500, 502, 503, 504],
-      afterStatusCodes: [429, 503],
       jitter: true,
       backoffLimit: MAX_WAIT,
       // Our own errors (a refused secret, a call aborted in the queue) and waits beyond MAX_WAIT are final.
@@ -85,10 +85,8 @@ export function createClient(options: ClientOptions): Client {
     },
     hooks: pacer ? {
       // Every attempt, retries too, waits for a token; a pause too long to wait for becomes a 429 without a request.
-      beforeRequest: [async (request, _, { retryCount }) => {
-        const wait = await pacer.take(request.signal, retryCount > 0);
-        if (wait) return new Response(null, { status: 429, headers: { 'Retry-After': `${wait / 1000}` } });
-      }],
+      beforeRequest: [(request, _, { retryCount }) => pacer.take(request.signal, retryCount > 0).then((wait) =>
+        wait ? new Response(null, { status: 429, headers: { 'Retry-After': `${wait / 1000}` } }) : undefined)],
     } : {},
     headers: {
       Accept: 'application/json',
