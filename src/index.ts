@@ -18,7 +18,7 @@ export type { List, ListParams, DateFilterValue } from './list.js';
 export { paginate } from './paginate.js';
 export type { ListCall } from './paginate.js';
 export { request } from './request.js';
-export type { RequestOptions } from './request.js';
+export type { RequestOptions, ResponseOf } from './request.js';
 export type { Query, QueryValue, QueryScalar } from './query.js';
 
 export {

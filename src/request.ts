@@ -1,10 +1,14 @@
 /** `request()`: the escape hatch for any allowed endpoint, still inside the allow-list and its schemas. */
 import { allowlist } from './allowlist.js';
+import type { Balance } from './balance.js';
 import type { Client } from './client.js';
 import { matchPath } from './endpoint.js';
 import { EndpointNotAllowedError, ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
+import type { List } from './list.js';
+import type { Product } from './products.js';
 import { encodeQuery, type Query } from './query.js';
+import type { StablecoinBalance } from './stablecoin.js';
 import { send, type CallOptions } from './transport.js';
 
 /** Options of `request()`. */
@@ -14,18 +18,33 @@ export interface RequestOptions extends CallOptions {
 }
 
 /**
- * Calls an allowed endpoint by method and path (relative to `apiBase`) and returns its validated body.
+ * The body type of each allowed path (types only: nothing here reaches a bundle). Other paths give `unknown`
+ * (and are refused at run time unless a row allows them).
+ */
+export type ResponseOf<Path extends string> =
+  Path extends '/account/balance' ? Balance
+  : Path extends '/products' ? List<Product>
+  : Path extends `/products/${string}` ? Product
+  : Path extends `/stablecoin/balance/${string}` ? StablecoinBalance
+  : unknown;
+
+/**
+ * Calls an allowed endpoint by method and path (relative to `apiBase`) and returns its validated body, typed by path.
  * @throws EndpointNotAllowedError for anything outside the allow-list (`POST /payments`, `GET /customers`, `/products/../x`).
  * @example const raw = await request(client, 'GET', '/products', { query: { limit: 5 } });
  */
-export async function request(client: Client, method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+export async function request<Path extends string>(
+  client: Client, method: string, path: Path, options: RequestOptions = {},
+): Promise<ResponseOf<Path>> {
   if (typeof method !== 'string' || typeof path !== 'string') throw new ValidationError('path', 'method and path must be strings.');
   assertNoSecret(path, 'the request path');
   const verb = method.toUpperCase();
   const { query, ...callOptions } = options;
   for (const row of allowlist) {
     // A path that matches a row has placeholder values that match their patterns: it is sent as given.
-    if (row.method === verb && matchPath(row, path)) return send(client, row, { ...callOptions, path, query: encodeQuery(query) });
+    if (row.method === verb && matchPath(row, path)) {
+      return send(client, row, { ...callOptions, path, query: encodeQuery(query) }) as Promise<ResponseOf<Path>>;
+    }
   }
   throw new EndpointNotAllowedError(verb, path);
 }

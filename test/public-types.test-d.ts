@@ -18,7 +18,12 @@ describe('public types', () => {
     expectTypeOf<Product['id']>().toEqualTypeOf<string>();
     expectTypeOf(getStablecoinBalance(client, 'stateset1…')).resolves.toEqualTypeOf<StablecoinBalance>();
     expectTypeOf<StablecoinBalance['balances']['total']>().toEqualTypeOf<string>();
-    expectTypeOf(request(client, 'GET', '/products')).resolves.toBeUnknown();
+    expectTypeOf(request(client, 'GET', '/products')).resolves.toEqualTypeOf<List<Product>>();
+    expectTypeOf(request(client, 'GET', '/account/balance')).resolves.toEqualTypeOf<Balance>();
+    expectTypeOf(request(client, 'GET', `/products/${'prod_1' as string}`)).resolves.toEqualTypeOf<Product>();
+    expectTypeOf(request(client, 'GET', '/stablecoin/balance/stateset1x')).resolves.toEqualTypeOf<StablecoinBalance>();
+    expectTypeOf(request(client, 'GET', '/customers')).resolves.toBeUnknown();
+    expectTypeOf(request(client, 'GET', '/products' as string)).resolves.toBeUnknown();
   });
 
   it('paginate yields the list call\'s items', () => {
