@@ -3,8 +3,8 @@
  */
 import ky, { HTTPError, type KyInstance } from 'ky';
 import { createCache, type Cache } from './cache.js';
-import { ConfigError, isStateSetError } from './errors.js';
-import { assertNoSecret, assertPublishableKey, isLiveKey } from './key.js';
+import { ConfigError, StateSetError } from './errors.js';
+import { assertNoSecret, assertPublishableKey } from './key.js';
 import { type ClientOptions, type NormalizedOptions, normalizeOptions } from './options.js';
 import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
 
@@ -20,11 +20,14 @@ export interface Client {
 
 /** What a client holds besides its public fields. Kept out of the object so logging a client shows no key. */
 export interface ClientState {
-  readonly options: NormalizedOptions;
   readonly http: KyInstance;
   readonly cache: Cache;
   /** The key and account, the end of every cache key: entries of two keys or accounts never mix, even when shared. */
   readonly id: string;
+  /** The `cache.ttl` option: when set, every endpoint's TTL. */
+  readonly ttl: number | undefined;
+  /** The `timeout` option, for the message of `TimeoutError`. */
+  readonly timeout: number;
 }
 
 const states = /* @__PURE__ */ new WeakMap<Client, ClientState>();
@@ -68,7 +71,7 @@ function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
 export function createClient(options: ClientOptions): Client {
   if (typeof options !== 'object' || options === null) throw new ConfigError('invalid_option', 'createClient expects an options object.');
   const key = assertPublishableKey(options.publishableKey);
-  const normalized = normalizeOptions(options, key);
+  const normalized = normalizeOptions(options);
   const id = `${key} ${normalized.accountId ?? ''}`;
   const pacer = normalized.rateLimit && createPacer(normalized.rateLimit);
   const http = ky.create({
@@ -81,7 +84,7 @@ export function createClient(options: ClientOptions): Client {
       backoffLimit: MAX_WAIT,
       // Our own errors (a refused secret, a call aborted in the queue) and waits beyond MAX_WAIT are final.
       shouldRetry: ({ error }) =>
-        isStateSetError(error) || (error instanceof HTTPError && (retryAfterMs(error.response.headers) ?? 0) > MAX_WAIT) ? false : undefined,
+        error instanceof StateSetError || (error instanceof HTTPError && (retryAfterMs(error.response.headers) ?? 0) > MAX_WAIT) ? false : undefined,
     },
     hooks: pacer ? {
       // Every attempt, retries too, waits for a token; a pause too long to wait for becomes a 429 without a request.
@@ -95,9 +98,9 @@ export function createClient(options: ClientOptions): Client {
     },
     fetch: guardedFetch(normalized, pacer),
   });
-  const client: Client = Object.freeze({ livemode: isLiveKey(key), apiBase: normalized.apiBase, accountId: normalized.accountId });
+  const client: Client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase: normalized.apiBase, accountId: normalized.accountId });
   const cache = createCache(normalized.cache);
-  states.set(client, { options: normalized, http, cache: normalized.share?.(cache, id) ?? cache, id });
+  states.set(client, { http, cache: normalized.share?.(cache, id) ?? cache, id, ttl: normalized.cache.ttl, timeout: normalized.timeout });
   return client;
 }
 

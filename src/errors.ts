@@ -21,7 +21,8 @@ export type StateSetErrorCode =
 /** The base class of every error this library throws. */
 export class StateSetError extends Error {
   override name: string = 'StateSetError';
-  readonly code: StateSetErrorCode;
+  // Assigned in the constructor (a field declaration would only add a redundant `code;` to every bundle).
+  declare readonly code: StateSetErrorCode;
   constructor(code: StateSetErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
@@ -46,7 +47,7 @@ export class SecretKeyError extends StateSetError {
   /** The safe prefix of the refused key, e.g. `sk_live_…`. */
   readonly keyPrefix: string;
   constructor(keyPrefix: string, where: string) {
-    super('secret_key_refused', `Refused a secret key (${keyPrefix}) in ${where}: use your publishable key (pk_…) in a browser, and rotate any secret key a page has seen.`);
+    super('secret_key_refused', `Refused a secret key (${keyPrefix}) in ${where}: use a publishable key (pk_…) and rotate the secret one.`);
     this.keyPrefix = keyPrefix;
   }
 }
@@ -129,7 +130,7 @@ export class NetworkError extends StateSetError {
   override name = 'NetworkError' as const;
   declare readonly code: 'network_error';
   constructor(what: string, origin: string, options?: { cause?: unknown }) {
-    super('network_error', `${what} could not reach ${origin}: offline, unknown host, or (likely) a CORS block of this page's origin.`, options);
+    super('network_error', `${what} could not reach ${origin}: offline, unknown host, or a CORS block.`, options);
   }
 }
 

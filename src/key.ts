@@ -58,10 +58,7 @@ export function assertPublishableKey(value: unknown): string {
   assertNoSecret(value, 'publishableKey');
   const key = value.trim();
   if (!publishablePattern.test(key)) {
-    throw new InvalidKeyError(key ? `a ${key.length}-character string that is not one` : 'an empty string');
+    throw new InvalidKeyError(key ? `a ${key.length}-character string` : 'an empty string');
   }
   return key;
 }
-
-/** `true` for `pk_live_` keys. Assumes a key that passed `assertPublishableKey`. */
-export const isLiveKey = (key: string): boolean => key.startsWith('pk_live_');

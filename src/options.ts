@@ -77,7 +77,6 @@ export interface CacheOptions {
 
 /** Options after normalisation: every field set, every value checked. */
 export interface NormalizedOptions {
-  publishableKey: string;
   apiBase: string;
   accountId: string | undefined;
   timeout: number;
@@ -97,7 +96,7 @@ export const defaults = {
   rateLimit: 'free',
 } as const;
 
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
+const loopback = /^(localhost|127\.0\.0\.1|\[::1\])$/;
 
 /** Checks `apiBase` and returns it without a trailing slash. */
 export function normalizeApiBase(value: unknown): string {
@@ -111,7 +110,7 @@ export function normalizeApiBase(value: unknown): string {
   if (!url || url.username || url.password || url.search || url.hash) {
     return invalid('apiBase must be an absolute URL without credentials, query or fragment.');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.has(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.test(url.hostname))) {
     throw new ConfigError('insecure_api_base', `apiBase must be https: (http: only for localhost); got ${url.protocol}//${url.host}.`);
   }
   return url.href.replace(/\/+$/, '');
@@ -143,15 +142,14 @@ function fn<T>(name: string, value: T): T {
 }
 
 /** Normalises and checks every option except the key (checked by the caller with `assertPublishableKey`). */
-export function normalizeOptions(options: ClientOptions, publishableKey: string): NormalizedOptions {
+export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   const { accountId, fetch, share } = options;
   const { ttl, maxEntries = defaults.cache.maxEntries, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
   if (typeof accountId === 'string') assertNoSecret(accountId, 'accountId');
   if (accountId !== undefined && !(typeof accountId === 'string' && /^[\w-]{1,255}$/.test(accountId))) {
-    invalid('accountId must be an account id such as acct_1a2b3c (letters, digits, "_", "-").');
+    invalid('accountId must be letters, digits, "_" or "-", such as acct_1a2b3c.');
   }
   return {
-    publishableKey,
     apiBase: normalizeApiBase(options.apiBase ?? defaults.apiBase),
     accountId,
     timeout: integerIn('timeout', options.timeout ?? defaults.timeout, 1, maxMs),

@@ -27,7 +27,7 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
     if (Number.isFinite(ms)) return Math.max(0, Math.ceil(ms));
   }
-  const reset = Number(headers.get('X-RateLimit-Reset') ?? Number.NaN);
+  const reset = Number(headers.get('X-RateLimit-Reset')); // a missing header is 0: refused below
   return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
 }
 

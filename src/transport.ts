@@ -36,12 +36,12 @@ export interface SendInput extends CallOptions {
 export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput = {}): Promise<T> {
   const state = clientState(client);
   const { path = row.path, query } = input;
-  const url = `${state.options.apiBase}${path}${query ? `?${query}` : ''}`;
+  const url = `${client.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
   const { signal } = input;
   try {
     signal?.throwIfAborted();
-    return await state.cache(`${row.method} ${url} ${state.id}`, state.options.cache.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), input.fresh, signal);
+    return await state.cache(`${row.method} ${url} ${state.id}`, state.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), input.fresh, signal);
   } catch (error) {
     throw signal?.aborted ? new AbortError(what, { cause: signal.reason }) : error;
   }
@@ -54,21 +54,21 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     response = await state.http(url, { method: row.method, signal });
     text = await response.text();
   } catch (error) {
-    throw await toError(error, state, what, signal);
+    throw await toError(error, state, url, what, signal);
   }
   return decode(row, response, text, what);
 }
 
 /** Maps whatever ky or fetch threw to one of our errors. */
-async function toError(error: unknown, state: ClientState, what: string, signal: AbortSignal | undefined): Promise<StateSetError> {
+async function toError(error: unknown, state: ClientState, url: string, what: string, signal: AbortSignal | undefined): Promise<StateSetError> {
   if (error instanceof StateSetError) return error;
   if (signal?.aborted) return new AbortError(what, { cause: signal.reason });
-  if (error instanceof KyTimeoutError) return new TimeoutError(what, state.options.timeout, { cause: error });
+  if (error instanceof KyTimeoutError) return new TimeoutError(what, state.timeout, { cause: error });
   if (error instanceof HTTPError) {
     // An unreadable body still has a status that says what happened.
     return errorFromResponse(error.response, await error.response.text().catch(() => ''), what, error);
   }
-  return new NetworkError(what, new URL(state.options.apiBase).origin, { cause: error });
+  return new NetworkError(what, new URL(url).origin, { cause: error });
 }
 
 function parseJson(text: string): { value: unknown } | undefined {
