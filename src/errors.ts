@@ -1,6 +1,7 @@
 /**
  * Every error @stateset/browser throws. Each has a literal `name` (its class name) and a stable `code`.
  * Messages say what failed (method and path) and never contain a key beyond its prefix.
+ * Fields a constructor assigns are `declare`d: a class field would add an empty initialiser (`code;`) to every bundle.
  */
 
 /** Stable error codes; `ApiError` may also carry any code the server sends. */
@@ -21,7 +22,6 @@ export type StateSetErrorCode =
 /** The base class of every error this library throws. */
 export class StateSetError extends Error {
   override name: string = 'StateSetError';
-  // Assigned in the constructor (a field declaration would only add a redundant `code;` to every bundle).
   declare readonly code: StateSetErrorCode;
   constructor(code: StateSetErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -45,7 +45,7 @@ export class SecretKeyError extends StateSetError {
   override name = 'SecretKeyError' as const;
   declare readonly code: 'secret_key_refused';
   /** The safe prefix of the refused key, e.g. `sk_live_…`. */
-  readonly keyPrefix: string;
+  declare readonly keyPrefix: string;
   constructor(keyPrefix: string, where: string) {
     super('secret_key_refused', `Refused a secret key (${keyPrefix}) in ${where}: use a publishable key (pk_…) and rotate the secret one.`);
     this.keyPrefix = keyPrefix;
@@ -81,7 +81,7 @@ export class ValidationError extends StateSetError {
   override name = 'ValidationError' as const;
   declare readonly code: 'invalid_parameter';
   /** The parameter's name, as the API spells it. */
-  readonly param: string;
+  declare readonly param: string;
   constructor(param: string, message: string) {
     super('invalid_parameter', `Invalid ${param}: ${message}`);
     this.param = param;
@@ -118,7 +118,7 @@ export class ApiError extends StateSetError {
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError' as const;
   /** Milliseconds to wait before trying again (from `Retry-After` or `X-RateLimit-Reset`, else an estimate). */
-  readonly retryAfter: number;
+  declare readonly retryAfter: number;
   constructor(what: string, details: ApiErrorDetails, retryAfter: number, options?: { cause?: unknown }) {
     super(what, { ...details, code: 'rate_limit_exceeded' }, options);
     this.retryAfter = retryAfter;
@@ -157,7 +157,7 @@ export class InvalidResponseError extends StateSetError {
   override name = 'InvalidResponseError' as const;
   declare readonly code: 'invalid_response';
   /** HTTP status of the response. */
-  readonly status: number;
+  declare readonly status: number;
   constructor(what: string, status: number, problem: string, options?: { cause?: unknown }) {
     super('invalid_response', `${what} returned an invalid response (${status}): ${problem}`, options);
     this.status = status;

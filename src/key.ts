@@ -20,6 +20,9 @@ export function maskKey(key: string): string {
   return match ? `${match[1]}…` : '…';
 }
 
+/** The safe prefix of a key matched by the secret pattern: its first 8 characters are `sk_`/`rk_` and the mode. */
+const prefixOf = (key: string): string => `${key.slice(0, 8)}…`;
+
 /**
  * Finds a secret or restricted key in any text and returns its safe prefix (`sk_test_…`),
  * or `undefined`. Also looks inside percent-encoded text (`sk%5Ftest%5F…`).
@@ -34,12 +37,12 @@ export function findSecret(text: string): string | undefined {
       match = secretPattern.exec(text.replace(/%5f/gi, '_'));
     }
   }
-  return match ? maskKey(match[0].slice(0, 8)) : undefined;
+  return match ? prefixOf(match[0]) : undefined;
 }
 
 /** Replaces every secret or restricted key in `text` by its safe prefix (for text from elsewhere, such as a server message). */
 export function redactSecrets(text: string): string {
-  return text.replace(new RegExp(`${SECRET_KEY_SOURCE}*`, 'gi'), (key) => maskKey(key));
+  return text.replace(new RegExp(`${SECRET_KEY_SOURCE}*`, 'gi'), prefixOf);
 }
 
 /** Throws `SecretKeyError` when `value` holds a secret or restricted key. `where` names the place. */

@@ -35,13 +35,12 @@ export interface SendInput extends CallOptions {
  */
 export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput = {}): Promise<T> {
   const state = clientState(client);
-  const { path = row.path, query } = input;
+  const { path = row.path, query, signal, fresh } = input;
   const url = `${client.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
-  const { signal } = input;
   try {
     signal?.throwIfAborted();
-    return await state.cache(`${row.method} ${url} ${state.id}`, state.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), input.fresh, signal);
+    return await state.cache(`${row.method} ${url} ${state.id}`, state.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), fresh, signal);
   } catch (error) {
     throw signal?.aborted ? new AbortError(what, { cause: signal.reason }) : error;
   }
@@ -54,21 +53,15 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     response = await state.http(url, { method: row.method, signal });
     text = await response.text();
   } catch (error) {
-    throw await toError(error, state, url, what, signal);
+    // Whatever ky or fetch threw, as one of our errors.
+    if (error instanceof StateSetError) throw error;
+    if (signal?.aborted) throw new AbortError(what, { cause: signal.reason });
+    if (error instanceof KyTimeoutError) throw new TimeoutError(what, state.timeout, { cause: error });
+    // An unreadable body still has a status that says what happened.
+    if (error instanceof HTTPError) throw errorFromResponse(error.response, await error.response.text().catch(() => ''), what, error);
+    throw new NetworkError(what, new URL(url).origin, { cause: error });
   }
   return decode(row, response, text, what);
-}
-
-/** Maps whatever ky or fetch threw to one of our errors. */
-async function toError(error: unknown, state: ClientState, url: string, what: string, signal: AbortSignal | undefined): Promise<StateSetError> {
-  if (error instanceof StateSetError) return error;
-  if (signal?.aborted) return new AbortError(what, { cause: signal.reason });
-  if (error instanceof KyTimeoutError) return new TimeoutError(what, state.timeout, { cause: error });
-  if (error instanceof HTTPError) {
-    // An unreadable body still has a status that says what happened.
-    return errorFromResponse(error.response, await error.response.text().catch(() => ''), what, error);
-  }
-  return new NetworkError(what, new URL(url).origin, { cause: error });
 }
 
 function parseJson(text: string): { value: unknown } | undefined {
@@ -94,7 +87,7 @@ export function errorFromResponse(response: Response, text: string, what: string
   const message = field(fields, 'message');
   const details: ApiErrorDetails = {
     status,
-    code: code ?? (status === 429 ? 'rate_limit_exceeded' : 'api_error'),
+    code: code ?? 'api_error', // a 429 is a RateLimitError, whose code is always rate_limit_exceeded
     message: message ?? (response.statusText || `HTTP ${status}`),
     type: field(fields, 'type'),
     param: field(fields, 'param'),
