@@ -3,9 +3,9 @@
  */
 import ky, { HTTPError, type KyInstance } from 'ky';
 import { createCache, type Cache } from './cache.js';
-import { ConfigError, StateSetError } from './errors.js';
+import { StateSetError } from './errors.js';
 import { assertNoSecret, assertPublishableKey } from './key.js';
-import { type ClientOptions, type NormalizedOptions, normalizeOptions } from './options.js';
+import { invalidOption, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
 import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
 
 /** A configured client. Pass it to every call: `getBalance(client)`. */
@@ -35,15 +35,14 @@ const states = /* @__PURE__ */ new WeakMap<Client, ClientState>();
 /** The state of a client made by `createClient`. */
 export function clientState(client: Client): ClientState {
   const state = states.get(client);
-  if (!state) throw new ConfigError('invalid_option', 'Expected a client made by createClient().');
-  return state;
+  return state ?? invalidOption('Expected a client made by createClient().');
 }
 
 /**
  * The last check before the network, on every attempt (retries too): no secret in the URL or any header,
  * whatever a hook or a custom `fetch` did before. Then the configured or global `fetch`, whose answer the pacer reads.
  */
-function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
+function guardedFetch(fetch: FetchLike | undefined, pacer: Pacer | false) {
   return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
     let response: Response | undefined;
     try {
@@ -53,7 +52,7 @@ function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
       for (const headers of [request?.headers, init?.headers && new Headers(init.headers)]) {
         for (const [name, value] of headers ?? []) assertNoSecret(value, `the ${name} header`);
       }
-      return (response = await (options.fetch ?? globalThis.fetch)(input, init));
+      return (response = await (fetch ?? globalThis.fetch)(input, init));
     } finally {
       // Every request that took a token ends here, answered or not: the server had it by now.
       if (pacer) pacer.see(response);
@@ -69,7 +68,7 @@ function guardedFetch(options: NormalizedOptions, pacer: Pacer | false) {
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createClient(options: ClientOptions): Client {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('invalid_option', 'createClient expects an options object.');
+  if (typeof options !== 'object' || options === null) invalidOption('createClient expects an options object.');
   const key = assertPublishableKey(options.publishableKey);
   const normalized = normalizeOptions(options);
   const id = `${key} ${normalized.accountId ?? ''}`;
@@ -96,7 +95,7 @@ export function createClient(options: ClientOptions): Client {
       Authorization: `Bearer ${key}`,
       ...(normalized.accountId && { 'X-Account-Id': normalized.accountId }),
     },
-    fetch: guardedFetch(normalized, pacer),
+    fetch: guardedFetch(normalized.fetch, pacer),
   });
   const client: Client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase: normalized.apiBase, accountId: normalized.accountId });
   const cache = createCache(normalized.cache);

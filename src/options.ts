@@ -99,7 +99,7 @@ export function normalizeApiBase(value: unknown): string {
     // Not an absolute URL: refused below.
   }
   if (!url || url.username || url.password || url.search || url.hash) {
-    return invalid('apiBase must be an absolute URL without credentials, query or fragment.');
+    return invalidOption('apiBase must be an absolute URL without credentials, query or fragment.');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.test(url.hostname))) {
     throw new ConfigError('insecure_api_base', `apiBase must be https: (http: only for localhost); got ${url.protocol}//${url.host}.`);
@@ -110,26 +110,27 @@ export function normalizeApiBase(value: unknown): string {
 /** The longest delay a timer takes. */
 const maxMs = 2_147_483_647;
 
-const invalid = (message: string): never => {
+/** Throws `ConfigError` with code `invalid_option`. */
+export const invalidOption = (message: string): never => {
   throw new ConfigError('invalid_option', message);
 };
 
 function integerIn(name: string, value: unknown, min: number, max: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
     ? value
-    : invalid(`${name} must be an integer from ${min} to ${max}.`);
+    : invalidOption(`${name} must be an integer from ${min} to ${max}.`);
 }
 
 function normalizeRateLimit(value: ClientOptions['rateLimit']): Plan | false {
   const plan = typeof value === 'string' ? plans[value] && { perSecond: plans[value], burst: 2 * plans[value] } : value;
   return plan === false || (plan && plan.perSecond > 0 && plan.burst >= 1)
     ? plan
-    : invalid(`rateLimit must be 'free', 'starter', 'growth', { perSecond, burst } or false.`);
+    : invalidOption(`rateLimit must be 'free', 'starter', 'growth', { perSecond, burst } or false.`);
 }
 
 /** Checks an optional function option (`fetch`, `share`, `cache.swr`). */
 function fn<T>(name: string, value: T): T {
-  return value === undefined || typeof value === 'function' ? value : invalid(`${name} must be a function.`);
+  return value === undefined || typeof value === 'function' ? value : invalidOption(`${name} must be a function.`);
 }
 
 /**
@@ -142,7 +143,7 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   const { ttl, maxEntries = 100, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
   if (typeof accountId === 'string') assertNoSecret(accountId, 'accountId');
   if (accountId !== undefined && !(typeof accountId === 'string' && /^[\w-]{1,255}$/.test(accountId))) {
-    invalid('accountId must be letters, digits, "_" or "-", such as acct_1a2b3c.');
+    invalidOption('accountId must be letters, digits, "_" or "-", such as acct_1a2b3c.');
   }
   return {
     apiBase: normalizeApiBase(options.apiBase ?? 'https://api.stateset.com/v1'),

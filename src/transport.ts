@@ -46,6 +46,7 @@ export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput
   }
 }
 
+/** One request through ky: whatever it throws as one of our errors, else the 2xx body parsed and validated. */
 async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal | undefined): Promise<T> {
   let response: Response;
   let text: string;
@@ -61,7 +62,14 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     if (error instanceof HTTPError) throw errorFromResponse(error.response, await error.response.text().catch(() => ''), what, error);
     throw new NetworkError(what, new URL(url).origin, { cause: error });
   }
-  return decode(row, response, text, what);
+  // A 2xx body: parsed, then validated.
+  const parsed = parseJson(text);
+  if (!parsed) throw new InvalidResponseError(what, response.status, notJson(response, text));
+  const result = row.schema.safeParse(parsed.value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 5).map((issue) =>
+    `${issue.path.join('.') || '(body)'} (${'expected' in issue ? `expected ${String(issue.expected)}` : issue.message})`);
+  throw new InvalidResponseError(what, response.status, `unexpected shape at ${problems.join(', ')}.`, { cause: result.error });
 }
 
 function parseJson(text: string): { value: unknown } | undefined {
@@ -97,15 +105,4 @@ export function errorFromResponse(response: Response, text: string, what: string
   if (status === 429) return new RateLimitError(what, details, retryAfterMs(headers) ?? 1000, { cause });
   if (code === undefined && message === undefined) return new InvalidResponseError(what, status, notJson(response, text), { cause });
   return new ApiError(what, details, { cause });
-}
-
-/** Parses and validates a 2xx body. */
-function decode<T>(row: Endpoint<T>, response: Response, text: string, what: string): T {
-  const parsed = parseJson(text);
-  if (!parsed) throw new InvalidResponseError(what, response.status, notJson(response, text));
-  const result = row.schema.safeParse(parsed.value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 5).map((issue) =>
-    `${issue.path.join('.') || '(body)'} (${'expected' in issue ? `expected ${String(issue.expected)}` : issue.message})`);
-  throw new InvalidResponseError(what, response.status, `unexpected shape at ${problems.join(', ')}.`, { cause: result.error });
 }
