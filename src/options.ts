@@ -115,8 +115,9 @@ export const invalidOption = (message: string): never => {
   throw new ConfigError('invalid_option', message);
 };
 
-function integerIn(name: string, value: unknown, min: number, max: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+/** `value` if it is an integer from `min` to `max` (`Number.isInteger` is `false` for anything but a number), else `ConfigError`. */
+function integerIn(name: string, value: number, min: number, max: number): number {
+  return Number.isInteger(value) && value >= min && value <= max
     ? value
     : invalidOption(`${name} must be an integer from ${min} to ${max}.`);
 }
