@@ -1,5 +1,5 @@
 /**
- * Client options: one interface, normalised (defaults applied, values checked) in one place.
+ * Client options: one interface, one defaults object, normalised in one place.
  */
 import type { CacheSettings, Share, Stale } from './cache.js';
 import { ConfigError } from './errors.js';
@@ -87,6 +87,15 @@ export interface NormalizedOptions {
   share: Share | undefined;
 }
 
+/** The defaults, in one place (each also the `@default` of its `ClientOptions` field). */
+export const defaults = {
+  apiBase: 'https://api.stateset.com/v1',
+  timeout: 10_000,
+  retry: 2,
+  cache: { maxEntries: 100 },
+  rateLimit: 'free',
+} as const;
+
 const loopback = /^(localhost|127\.0\.0\.1|\[::1\])$/;
 
 /** Checks `apiBase` and returns it without a trailing slash. */
@@ -134,26 +143,22 @@ function fn<T>(name: string, value: T): T {
   return value === undefined || typeof value === 'function' ? value : invalidOption(`${name} must be a function.`);
 }
 
-/**
- * Normalises and checks every option except the key (checked by the caller with `assertPublishableKey`).
- * Each default (the `@default` of its `ClientOptions` field) appears here once, where it applies: literals, because
- * a defaults object would ship its property names in every bundle.
- */
+/** Normalises and checks every option except the key (checked by the caller with `assertPublishableKey`). */
 export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   const { accountId, fetch, share } = options;
-  const { ttl, maxEntries = 100, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
+  const { ttl, maxEntries = defaults.cache.maxEntries, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
   if (typeof accountId === 'string') assertNoSecret(accountId, 'accountId');
   if (accountId !== undefined && !(typeof accountId === 'string' && /^[\w-]{1,255}$/.test(accountId))) {
     invalidOption('accountId must be letters, digits, "_" or "-", such as acct_1a2b3c.');
   }
   return {
-    apiBase: normalizeApiBase(options.apiBase ?? 'https://api.stateset.com/v1'),
+    apiBase: normalizeApiBase(options.apiBase ?? defaults.apiBase),
     accountId,
-    timeout: integerIn('timeout', options.timeout ?? 10_000, 1, maxMs),
-    retry: integerIn('retry', options.retry ?? 2, 0, 10),
+    timeout: integerIn('timeout', options.timeout ?? defaults.timeout, 1, maxMs),
+    retry: integerIn('retry', options.retry ?? defaults.retry, 0, 10),
     fetch: fn('fetch', fetch),
     cache: { ttl: ttl === undefined ? ttl : integerIn('cache.ttl', ttl, 0, maxMs), max: integerIn('cache.maxEntries', maxEntries, 0, 1e6), swr: fn('cache.swr', swr) },
-    rateLimit: normalizeRateLimit(options.rateLimit ?? 'free'),
+    rateLimit: normalizeRateLimit(options.rateLimit ?? defaults.rateLimit),
     share: fn('share', share),
   };
 }
