@@ -14,14 +14,14 @@ export const SECRET_KEY_SOURCE = '[sr]k_(?:test|live)_[a-z0-9]';
 const secretPattern = /* @__PURE__ */ new RegExp(SECRET_KEY_SOURCE, 'i');
 const publishablePattern = /^pk_(test|live)_[A-Za-z0-9]+$/;
 
-/** The prefix of a key that is safe to show: `sk_live_…`. Never more. */
-export function maskKey(key: string): string {
-  const match = /^([a-z]{2}_(?:test|live)_)/i.exec(key.trim());
-  return match ? `${match[1]}…` : '…';
-}
-
-/** The safe prefix of a key matched by the secret pattern: its first 8 characters are `sk_`/`rk_` and the mode. */
+/** The safe prefix of a key whose first 8 characters are its kind and mode (`sk_live_`): those, then `…`. */
 const prefixOf = (key: string): string => `${key.slice(0, 8)}…`;
+
+/** The prefix of any key that is safe to show: `sk_live_…`; `…` for text that does not start like a key. Never more. */
+export function maskKey(key: string): string {
+  const match = /^[a-z]{2}_(?:test|live)_/i.exec(key.trim());
+  return match ? prefixOf(match[0]) : '…';
+}
 
 /**
  * Finds a secret or restricted key in any text and returns its safe prefix (`sk_test_…`),
