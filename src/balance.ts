@@ -23,5 +23,5 @@ export const balanceEndpoint: Endpoint<Balance> = { method: 'GET', path: '/accou
  * @example const { available } = await getBalance(client);
  */
 export async function getBalance(client: Client, options?: CallOptions): Promise<Balance> {
-  return send(client, balanceEndpoint, { ...options });
+  return send(client, balanceEndpoint, options);
 }

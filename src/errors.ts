@@ -70,7 +70,7 @@ export class EndpointNotAllowedError extends StateSetError {
   }
 }
 
-/** A client option is invalid (`invalid_option`) or `apiBase` is not HTTPS (`insecure_api_base`). */
+/** An option of `createClient` or of a call is invalid (`invalid_option`), or `apiBase` is not HTTPS (`insecure_api_base`). */
 export class ConfigError extends StateSetError {
   override name = 'ConfigError' as const;
   declare readonly code: 'insecure_api_base' | 'invalid_option';

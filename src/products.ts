@@ -50,7 +50,7 @@ export async function listProducts(client: Client, params?: ListProductsParams, 
   if (status !== undefined && (typeof status !== 'string' || !/^[a-z_]{1,32}$/.test(status))) {
     throw new ValidationError('status', 'must be a status such as "active".');
   }
-  return send(client, productsEndpoint, { ...options, query: encodeQuery(listQuery(params)) });
+  return send(client, productsEndpoint, options, undefined, encodeQuery(listQuery(params)));
 }
 
 /**
@@ -59,5 +59,5 @@ export async function listProducts(client: Client, params?: ListProductsParams, 
  * @example const product = await getProduct(client, 'prod_123');
  */
 export async function getProduct(client: Client, id: string, options?: CallOptions): Promise<Product> {
-  return send(client, productEndpoint, { ...options, path: fillPath(productEndpoint, { id }) });
+  return send(client, productEndpoint, options, fillPath(productEndpoint, { id }));
 }

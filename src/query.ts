@@ -30,6 +30,7 @@ function scalar(name: string, value: unknown): string {
 /** Encodes a query to `a=1&created[gte]=2024-01-01&expand[]=x`, without a leading `?`. */
 export function encodeQuery(query: Query | undefined): string {
   if (!query) return '';
+  if (typeof query !== 'object' || Array.isArray(query)) throw new ValidationError('query', 'must be an object of parameters.');
   const parts: string[] = [];
   for (const name of Object.keys(query).sort()) {
     const value = query[name];

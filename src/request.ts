@@ -39,11 +39,10 @@ export async function request<Path extends string>(
   if (typeof method !== 'string' || typeof path !== 'string') throw new ValidationError('path', 'method and path must be strings.');
   assertNoSecret(path, 'the request path');
   const verb = method.toUpperCase();
-  const { query, ...callOptions } = options;
   for (const row of allowlist) {
     // A path that matches a row has placeholder values that match their patterns: it is sent as given.
     if (row.method === verb && matchPath(row, path)) {
-      return send(client, row, { ...callOptions, path, query: encodeQuery(query) }) as Promise<ResponseOf<Path>>;
+      return send(client, row, options, path, encodeQuery(options.query)) as Promise<ResponseOf<Path>>;
     }
   }
   throw new EndpointNotAllowedError(verb, path);

@@ -39,9 +39,8 @@ export async function getStablecoinBalance(
 ): Promise<StablecoinBalance> {
   const includePending = params?.include_pending;
   if (includePending !== undefined && typeof includePending !== 'boolean') throw new ValidationError('include_pending', 'must be a boolean.');
-  return send(client, stablecoinBalanceEndpoint, {
-    ...options,
-    path: fillPath(stablecoinBalanceEndpoint, { address }),
-    query: encodeQuery({ include_pending: includePending }),
-  });
+  return send(
+    client, stablecoinBalanceEndpoint, options,
+    fillPath(stablecoinBalanceEndpoint, { address }), encodeQuery({ include_pending: includePending }),
+  );
 }

@@ -1,5 +1,5 @@
 /**
- * `send(client, row, input)`: the only place that touches the network.
+ * `send(client, row, options, path, query)`: the only place that touches the network.
  * guard → cache (a fresh entry, or the same request in flight) → pace (ky hook) → ky → decode → store.
  */
 import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
@@ -10,6 +10,7 @@ import {
   TimeoutError, type ApiErrorDetails,
 } from './errors.js';
 import { redactSecrets } from './key.js';
+import { invalidOption } from './options.js';
 import { retryAfterMs } from './pace.js';
 
 /** Per-call options, accepted by every call as its last argument. */
@@ -21,21 +22,16 @@ export interface CallOptions {
 }
 
 /**
- * What a call hands to `send`, already checked: the path with its placeholders filled (`fillPath`) and the encoded
- * query (`encodeQuery`). Calls without placeholders or query leave them out, so their bundles carry neither helper.
- */
-export interface SendInput extends CallOptions {
-  path?: string;
-  query?: string;
-}
-
-/**
  * Answers a call for `row` with its validated body: from the client's cache (keyed by method, URL, key and account),
  * the same request in flight, or a new (paced) request. A caller's abort rejects that caller with `AbortError`.
+ * `path` (placeholders filled by `fillPath`) and `query` (from `encodeQuery`) come checked from the call, apart from
+ * the caller's `options`, of which only `signal` and `fresh` are read: no option can change where a call goes.
+ * Calls without placeholders or query leave them out, so their bundles carry neither helper.
  */
-export async function send<T>(client: Client, row: Endpoint<T>, input: SendInput = {}): Promise<T> {
+export async function send<T>(client: Client, row: Endpoint<T>, options: CallOptions | undefined, path = row.path, query?: string): Promise<T> {
   const state = clientState(client);
-  const { path = row.path, query, signal, fresh } = input;
+  const { signal, fresh } = options ?? {};
+  if (signal !== undefined && typeof signal?.throwIfAborted !== 'function') invalidOption('signal must be an AbortSignal.');
   const url = `${client.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
   try {

@@ -172,3 +172,39 @@ describe('request(): the escape hatch stays inside the allow-list', () => {
     expect(api.requests).toEqual([]);
   });
 });
+
+describe("a call's options cannot steer it", () => {
+  // Typed code cannot pass these; plain JavaScript, or options built from untrusted data (a URL's query), can.
+  const smuggled = { path: '/payments', query: 'limit=100&expand[]=customer' } as never;
+
+  it('ignores path and query in the options of every call: the request goes where the call says', async () => {
+    const c = client();
+    const id = (await listProducts(c, { limit: 1 })).data[0]!.id;
+    api.reset();
+    await getBalance(c, smuggled);
+    await listProducts(c, { limit: 2 }, smuggled);
+    await getProduct(c, id, smuggled);
+    await getStablecoinBalance(c, address, {}, smuggled);
+    await request(c, 'GET', '/account/balance', { path: '/payments', fresh: true } as never);
+    // (happy-dom sends a CORS preflight before each GET.)
+    expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => sent.url)).toEqual([
+      '/v1/account/balance', '/v1/products?limit=2', `/v1/products/${id}`, `/v1/stablecoin/balance/${address}`, '/v1/account/balance',
+    ]);
+  });
+
+  it('refuses a signal that is not an AbortSignal with ConfigError, sending nothing', async () => {
+    for (const signal of ['abort', {}, { aborted: true }, 1]) {
+      const error = await rejection(getBalance(client(), { signal } as never));
+      expect(error).toMatchObject({ name: 'ConfigError', code: 'invalid_option', message: 'signal must be an AbortSignal.' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+
+  it('request() refuses a query that is not an object of parameters, sending nothing', async () => {
+    for (const query of ['limit=100', ['a'], 5]) {
+      const error = await rejection(request(client(), 'GET', '/products', { query } as never));
+      expect(error).toMatchObject({ name: 'ValidationError', code: 'invalid_parameter', param: 'query' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+});
