@@ -28,12 +28,18 @@ export interface CacheSettings {
   swr?: Stale | undefined;
 }
 
+/** What checks a value that did not come from this tab's own request (the row's zod schema). */
+export interface Schema {
+  safeParse(value: unknown): { success: boolean };
+}
+
 /**
- * A client's cache: `cache(key, ttl, load, fresh?, signal?)` answers from a fresh entry, the request in flight for
- * `key`, or a new `load`, whose value it keeps for `ttl` ms (errors never).
+ * A client's cache: `cache(key, ttl, load, fresh?, signal?, schema?)` answers from a fresh entry, the request in
+ * flight for `key`, or a new `load`, whose value it keeps for `ttl` ms (errors never). `schema` is for `Share`s,
+ * which check with it what other tabs send; the cache itself stores only values `load` validated.
  */
 export interface Cache {
-  <T>(key: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal): Promise<T>;
+  <T>(key: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal, schema?: Schema): Promise<T>;
   /** Stores an entry (made here, or by another tab). */
   put(key: string, entry: Entry): void;
   /** Forgets every entry and request in flight (those still finish for their callers, unstored). */

@@ -5,7 +5,7 @@ import ky, { HTTPError, type KyInstance } from 'ky';
 import { createCache, type Cache } from './cache.js';
 import { StateSetError } from './errors.js';
 import { assertNoSecret, assertPublishableKey } from './key.js';
-import { invalidOption, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
+import { invalidOption, own, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
 import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
 
 /** A configured client. Pass it to every call: `getBalance(client)`. */
@@ -69,6 +69,8 @@ function guardedFetch(fetch: FetchLike | undefined, pacer: Pacer | false) {
 /* @__NO_SIDE_EFFECTS__ */
 export function createClient(options: ClientOptions): Client {
   if (typeof options !== 'object' || options === null) invalidOption('createClient expects an options object.');
+  // Own properties only, each read once: an option set on Object.prototype (a polluted page) is not an option.
+  options = own(options);
   const key = assertPublishableKey(options.publishableKey);
   const normalized = normalizeOptions(options);
   const id = `${key} ${normalized.accountId ?? ''}`;

@@ -3,7 +3,7 @@
  * tabs' caches, and a tab that needs what another tab is already fetching waits for that answer instead of asking
  * again. Bundled only when `crossTab` is imported; the channel opens at `createClient`, never at import.
  */
-import type { Cache, Entry, Load, Share } from './cache.js';
+import type { Cache, Entry, Load, Schema, Share } from './cache.js';
 
 /** Options of `crossTab()`. */
 export interface CrossTabOptions {
@@ -51,8 +51,9 @@ interface Message {
 /**
  * Shares cached responses and requests in flight with the other tabs of this origin, so five open tabs of a
  * storefront cost one request, not five. Tabs meet on a channel named by a fingerprint of the key and account;
- * messages carry the method and URL and the parsed value, never the key. Two tabs asking within the same few
- * milliseconds may both send.
+ * messages carry the method and URL and the parsed value, never the key. A value from another tab is used only if the
+ * call's schema accepts it, and for no longer than the call's TTL. Two tabs asking within the same few milliseconds
+ * may both send.
  * @example const client = createClient({ publishableKey: 'pk_live_…', share: crossTab() });
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -66,13 +67,24 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     const post = (message: Message): void => channel.postMessage(message);
     const startedAt = new Map<string, number>();
     const waiting = new Map<string, (entry?: Entry) => void>();
-    channel.onmessage = ({ data: { key, started, value, expires } }: MessageEvent<Message>) => {
+    // Other tabs' answers, unchecked: each is checked against the row's schema when this tab asks for its key.
+    const received = new Map<string, Entry>();
+    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      const { key, started, value, expires } = Object(data) as Message;
+      if (typeof key !== 'string') return; // not one of ours
       if (started) return void startedAt.set(key, Date.now());
       startedAt.delete(key);
-      const entry = expires === undefined ? undefined : { value, expires };
-      if (entry) cache.put(key + id, entry);
+      const entry = typeof expires === 'number' ? { value, expires } : undefined;
+      if (entry) {
+        received.delete(key);
+        received.set(key, entry);
+        if (received.size > 100) received.delete(received.keys().next().value!);
+      }
       waiting.get(key)?.(entry);
     };
+    /** A peer's entry if the schema accepts its value, kept no longer than this tab's TTL from now. */
+    const checked = (entry: Entry | undefined, ttl: number, schema?: Schema): Entry | undefined =>
+      entry && schema?.safeParse(entry.value).success ? { value: entry.value, expires: Math.min(entry.expires, Date.now() + ttl) } : undefined;
     /** A peer's answer for `key` if one is on its way (up to `wait`), else `undefined` at once. One flight per key waits. */
     const peer = async (key: string, signal?: AbortSignal): Promise<Entry | undefined> => {
       const left = (startedAt.get(key) ?? -Infinity) + wait - Date.now();
@@ -87,10 +99,13 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         waiting.set(key, done);
       }) : undefined;
     };
-    const shared = (<T>(cacheKey: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal) =>
-      cache(cacheKey, ttl, async (flight) => {
-        const key = cacheKey.slice(0, -id.length);
-        const entry = await peer(key, flight);
+    const shared = (<T>(cacheKey: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal, schema?: Schema) => {
+      const key = cacheKey.slice(0, -id.length);
+      const early = checked(received.get(key), ttl, schema);
+      received.delete(key);
+      if (early) cache.put(cacheKey, early);
+      return cache(cacheKey, ttl, async (flight) => {
+        const entry = checked(await peer(key, flight), ttl, schema);
         if (entry) return entry.value as T;
         post({ key, started: true });
         try {
@@ -101,7 +116,8 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
           post({ key });
           throw error;
         }
-      }, fresh, signal)) as Cache;
+      }, fresh, signal);
+    }) as Cache;
     return Object.assign(shared, { put: cache.put, clear: cache.clear });
   };
   return Object.assign(share, { close: () => channels.forEach((channel) => channel.close()) });

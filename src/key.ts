@@ -40,9 +40,15 @@ export function findSecret(text: string): string | undefined {
   return match ? prefixOf(match[0]) : undefined;
 }
 
-/** Replaces every secret or restricted key in `text` by its safe prefix (for text from elsewhere, such as a server message). */
+/** A key in any text, `_` also percent-encoded (`sk%5Flive%5F…`), with whatever word characters follow it. */
+const secretInText = /* @__PURE__ */ new RegExp(`${SECRET_KEY_SOURCE.replaceAll('_', '(?:_|%5f)')}[\\w%-]*`, 'gi');
+
+/**
+ * Replaces every secret or restricted key in `text` by its safe prefix (`sk_live_…`), for text from elsewhere
+ * that may end up in an error: a server's message, status text or headers.
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(new RegExp(`${SECRET_KEY_SOURCE}*`, 'gi'), prefixOf);
+  return text.replace(secretInText, (key) => prefixOf(key.replace(/%5f/gi, '_')));
 }
 
 /** Throws `SecretKeyError` when `value` holds a secret or restricted key. `where` names the place. */

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
+import { own } from './options.js';
 import type { Query } from './query.js';
 
 /** `{ object: 'list', data, has_more, url }`; some endpoints add `total_count` and `next_cursor`. */
@@ -59,9 +60,22 @@ function dateValue(name: string, value: unknown): string | number {
   throw new ValidationError(name, 'must be unix seconds, a Date, or an ISO date such as 2024-01-01.');
 }
 
-/** Checks the shared list parameters and returns them as a query. Throws `ValidationError` before the network. */
-export function listQuery(params: ListParams = {}): Query {
-  const { limit, starting_after, ending_before, created, expand, ...rest } = params as ListParams & Record<string, unknown>;
+const listParams = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
+
+/**
+ * Checks the shared list parameters and returns them as a query, with `extra`: the call's own parameters, already
+ * checked by the call (`status`), whose names `params` may also hold. Every value is read once, from `params`'
+ * own properties; any other name is refused. Throws `ValidationError` before the network.
+ */
+export function listQuery(params: ListParams = {}, extra: Query = {}): Query {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ValidationError('params', 'must be an object.');
+  for (const name of Object.keys(params)) {
+    if (!listParams.includes(name) && !Object.hasOwn(extra, name)) {
+      assertNoSecret(name, 'a parameter name');
+      throw new ValidationError(name, 'is not a parameter of this call.');
+    }
+  }
+  const { limit, starting_after, ending_before, created, expand } = own(params);
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100)) {
     throw new ValidationError('limit', 'must be an integer from 1 to 100.');
   }
@@ -79,14 +93,16 @@ export function listQuery(params: ListParams = {}): Query {
     if (typeof created !== 'object' || created === null) throw new ValidationError('created', 'must be an object such as { gte: "2024-01-01" }.');
     createdQuery = {};
     for (const [operator, value] of Object.entries(created)) {
-      if (!['gt', 'gte', 'lt', 'lte'].includes(operator)) throw new ValidationError(`created[${operator}]`, 'is not one of gt, gte, lt, lte.');
+      if (!['gt', 'gte', 'lt', 'lte'].includes(operator)) {
+        assertNoSecret(operator, 'a created operator');
+        throw new ValidationError(`created[${operator}]`, 'is not one of gt, gte, lt, lte.');
+      }
       if (value !== undefined) createdQuery[operator] = dateValue(`created[${operator}]`, value);
     }
   }
-  if (expand !== undefined) {
-    if (!Array.isArray(expand) || !expand.every((path) => typeof path === 'string' && expandPath.test(path))) {
-      throw new ValidationError('expand', 'must be an array of field paths such as ["variants", "items.product"].');
-    }
+  let paths: string[] | undefined; // a copy: what is checked is what is sent
+  if (expand !== undefined && !(Array.isArray(expand) && (paths = [...expand]).every((path) => typeof path === 'string' && expandPath.test(path)))) {
+    throw new ValidationError('expand', 'must be an array of field paths such as ["variants", "items.product"].');
   }
-  return { ...(rest as Query), limit, starting_after, ending_before, created: createdQuery, expand };
+  return { ...extra, limit, starting_after, ending_before, created: createdQuery, expand: paths };
 }

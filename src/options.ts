@@ -100,13 +100,16 @@ const loopback = /^(localhost|127\.0\.0\.1|\[::1\])$/;
 
 /** Checks `apiBase` and returns it without a trailing slash. */
 export function normalizeApiBase(value: unknown): string {
-  if (typeof value === 'string') assertNoSecret(value, 'apiBase');
+  if (typeof value !== 'string') return invalidOption('apiBase must be a string.');
+  assertNoSecret(value, 'apiBase');
   let url: URL | undefined;
   try {
-    url = new URL(value as string);
+    url = new URL(value);
   } catch {
     // Not an absolute URL: refused below.
   }
+  // The URL parser drops tabs and newlines: a key split by one is whole again in `href`.
+  if (url) assertNoSecret(url.href, 'apiBase');
   if (!url || url.username || url.password || url.search || url.hash) {
     return invalidOption('apiBase must be an absolute URL without credentials, query or fragment.');
   }
@@ -118,6 +121,12 @@ export function normalizeApiBase(value: unknown): string {
 
 /** The longest delay a timer takes. */
 const maxMs = 2_147_483_647;
+
+/**
+ * A copy of `value`'s own enumerable properties (each read once), without a prototype: an option set on
+ * `Object.prototype` (a polluted page) is not an option, and a getter cannot answer a check one value and its use another.
+ */
+export const own = <T extends object>(value: T | undefined): T => ({ __proto__: null, ...value }) as T;
 
 /** Throws `ConfigError` with code `invalid_option`. */
 export const invalidOption = (message: string): never => {
@@ -146,7 +155,7 @@ function fn<T>(name: string, value: T): T {
 /** Normalises and checks every option except the key (checked by the caller with `assertPublishableKey`). */
 export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   const { accountId, fetch, share } = options;
-  const { ttl, maxEntries = defaults.cache.maxEntries, swr } = (options.cache === false ? { maxEntries: 0 } : options.cache ?? {}) as CacheOptions;
+  const { ttl, maxEntries = defaults.cache.maxEntries, swr } = options.cache === false ? { maxEntries: 0 } : own(options.cache);
   if (typeof accountId === 'string') assertNoSecret(accountId, 'accountId');
   if (accountId !== undefined && !(typeof accountId === 'string' && /^[\w-]{1,255}$/.test(accountId))) {
     invalidOption('accountId must be letters, digits, "_" or "-", such as acct_1a2b3c.');

@@ -90,7 +90,7 @@ export function createPacer({ perSecond, burst }: Plan, now = (): number => Date
         tokens = 0;
         until = Math.max(until, time + (retryAfterMs(response!.headers, time) ?? 0));
       } else if (left && tokens >= +left + 1) {
-        tokens = +left;
+        tokens = Math.max(0, +left); // a server's negative count is an empty bucket, not a debt
       }
       pump();
     },

@@ -1,6 +1,7 @@
 /** `paginate()`: walks every page of a list call, following `has_more` and the cursor. */
 import type { Client } from './client.js';
 import { InvalidResponseError } from './errors.js';
+import { redactSecrets } from './key.js';
 import type { List, ListParams } from './list.js';
 import type { CallOptions } from './transport.js';
 
@@ -23,7 +24,7 @@ export async function* paginate<T extends { id: string }, P extends ListParams>(
     const edge = backwards ? page.data[0] : page.data.at(-1);
     if (!page.has_more || !edge) return;
     const next = backwards ? edge.id : page.next_cursor ?? edge.id;
-    if (next === cursor) throw new InvalidResponseError(`paginate ${page.url ?? 'list'}`, 200, 'the cursor did not advance; stopping instead of looping.');
+    if (next === cursor) throw new InvalidResponseError(`paginate ${redactSecrets(page.url ?? 'list')}`, 200, 'the cursor did not advance; stopping instead of looping.');
     cursor = next;
   }
 }

@@ -46,11 +46,12 @@ export interface ListProductsParams extends ListParams {
  * @example const page = await listProducts(client, { limit: 20, created: { gte: '2024-01-01' }, expand: ['variants'] });
  */
 export async function listProducts(client: Client, params?: ListProductsParams, options?: CallOptions): Promise<List<Product>> {
-  const status = params?.status;
+  // Read once, then checked, then handed on: a getter cannot answer the check one value and the query another.
+  const status = params != null && Object.hasOwn(params, 'status') ? params.status : undefined;
   if (status !== undefined && (typeof status !== 'string' || !/^[a-z_]{1,32}$/.test(status))) {
     throw new ValidationError('status', 'must be a status such as "active".');
   }
-  return send(client, productsEndpoint, options, undefined, encodeQuery(listQuery(params)));
+  return send(client, productsEndpoint, options, undefined, encodeQuery(listQuery(params, { status })));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Client } from './client.js';
 import { matchPath } from './endpoint.js';
 import { EndpointNotAllowedError, ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
+import { own } from './options.js';
 import type { List } from './list.js';
 import type { Product } from './products.js';
 import { encodeQuery, type Query } from './query.js';
@@ -38,11 +39,13 @@ export async function request<Path extends string>(
 ): Promise<ResponseOf<Path>> {
   if (typeof method !== 'string' || typeof path !== 'string') throw new ValidationError('path', 'method and path must be strings.');
   assertNoSecret(path, 'the request path');
+  assertNoSecret(method, 'the request method'); // both may appear in EndpointNotAllowedError's message
   const verb = method.toUpperCase();
+  const { query } = own(options); // own properties only, read once
   for (const row of allowlist) {
     // A path that matches a row has placeholder values that match their patterns: it is sent as given.
     if (row.method === verb && matchPath(row, path)) {
-      return send(client, row, options, path, encodeQuery(options.query)) as Promise<ResponseOf<Path>>;
+      return send(client, row, options, path, encodeQuery(query)) as Promise<ResponseOf<Path>>;
     }
   }
   throw new EndpointNotAllowedError(verb, path);

@@ -10,7 +10,7 @@ import {
   TimeoutError, type ApiErrorDetails,
 } from './errors.js';
 import { redactSecrets } from './key.js';
-import { invalidOption } from './options.js';
+import { invalidOption, own } from './options.js';
 import { retryAfterMs } from './pace.js';
 
 /** Per-call options, accepted by every call as its last argument. */
@@ -30,13 +30,14 @@ export interface CallOptions {
  */
 export async function send<T>(client: Client, row: Endpoint<T>, options: CallOptions | undefined, path = row.path, query?: string): Promise<T> {
   const state = clientState(client);
-  const { signal, fresh } = options ?? {};
-  if (signal !== undefined && typeof signal?.throwIfAborted !== 'function') invalidOption('signal must be an AbortSignal.');
+  const { signal, fresh } = own(options); // own properties only, read once
+  // Its brand, which also holds for a signal of another realm (an iframe's).
+  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') invalidOption('signal must be an AbortSignal.');
   const url = `${client.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
   try {
     signal?.throwIfAborted();
-    return await state.cache(`${row.method} ${url} ${state.id}`, state.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), fresh, signal);
+    return await state.cache(`${row.method} ${url} ${state.id}`, state.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), fresh, signal, row.schema);
   } catch (error) {
     throw signal?.aborted ? new AbortError(what, { cause: signal.reason }) : error;
   }
@@ -55,7 +56,8 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     if (signal?.aborted) throw new AbortError(what, { cause: signal.reason });
     if (error instanceof KyTimeoutError) throw new TimeoutError(what, state.timeout, { cause: error });
     // An unreadable body still has a status that says what happened.
-    if (error instanceof HTTPError) throw errorFromResponse(error.response, await error.response.text().catch(() => ''), what, error);
+    // (Not ky's HTTPError as the cause: its message holds the server's status text, unredacted.)
+    if (error instanceof HTTPError) throw errorFromResponse(error.response, await error.response.text().catch(() => ''), what);
     throw new NetworkError(what, new URL(url).origin, { cause: error });
   }
   // A 2xx body: parsed, then validated.
@@ -77,13 +79,13 @@ function parseJson(text: string): { value: unknown } | undefined {
 }
 
 const notJson = (response: Response, text: string): string =>
-  `expected JSON, got ${response.headers.get('Content-Type') ?? 'no content type'}: "${redactSecrets(text.trim().slice(0, 40))}".`;
+  redactSecrets(`expected JSON, got ${response.headers.get('Content-Type') ?? 'no content type'}: "${text.trim().slice(0, 40)}".`);
 
 const field = (source: Record<string, unknown>, name: string): string | undefined =>
   typeof source[name] === 'string' ? redactSecrets(source[name]) : undefined;
 
 /** A non-2xx response as a typed error. Accepts `{ error: { … } }` and the fields at the top level. */
-export function errorFromResponse(response: Response, text: string, what: string, cause?: unknown): StateSetError {
+export function errorFromResponse(response: Response, text: string, what: string): StateSetError {
   const { status, headers } = response;
   const body = Object(parseJson(text)?.value) as Record<string, unknown>;
   const fields = Object(body.error ?? body) as Record<string, unknown>;
@@ -92,13 +94,13 @@ export function errorFromResponse(response: Response, text: string, what: string
   const details: ApiErrorDetails = {
     status,
     code: code ?? 'api_error', // a 429 is a RateLimitError, whose code is always rate_limit_exceeded
-    message: message ?? (response.statusText || `HTTP ${status}`),
+    message: message ?? (redactSecrets(response.statusText) || `HTTP ${status}`),
     type: field(fields, 'type'),
     param: field(fields, 'param'),
     docUrl: field(fields, 'doc_url'),
-    requestId: field(fields, 'request_id') ?? headers.get('X-Request-Id') ?? undefined,
+    requestId: field(fields, 'request_id') ?? field({ id: headers.get('X-Request-Id') }, 'id'),
   };
-  if (status === 429) return new RateLimitError(what, details, retryAfterMs(headers) ?? 1000, { cause });
-  if (code === undefined && message === undefined) return new InvalidResponseError(what, status, notJson(response, text), { cause });
-  return new ApiError(what, details, { cause });
+  if (status === 429) return new RateLimitError(what, details, retryAfterMs(headers) ?? 1000);
+  if (code === undefined && message === undefined) return new InvalidResponseError(what, status, notJson(response, text));
+  return new ApiError(what, details);
 }

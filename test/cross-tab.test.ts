@@ -132,6 +132,57 @@ describe('crossTab()', () => {
     expect(wire).toContain('/products?limit=3');
   });
 
+  describe('what another tab sends is checked, as a response would be', () => {
+    /** Spies on the channels: their names, what they post, and a way to post as a tab of another version would. */
+    const spyOnChannels = () => {
+      const names: string[] = [];
+      const posted: Array<{ key?: string }> = [];
+      const Original = globalThis.BroadcastChannel;
+      vi.spyOn(globalThis, 'BroadcastChannel').mockImplementation(function (this: unknown, name: string) {
+        names.push(name);
+        const channel = new Original(name);
+        const post = channel.postMessage.bind(channel);
+        channel.postMessage = (message: { key?: string }) => { posted.push(message); post(message); };
+        return channel;
+      } as unknown as typeof BroadcastChannel);
+      const forge = (message: unknown) => {
+        const channel = new Original(names[0]!);
+        channel.postMessage(message);
+        channel.close();
+      };
+      return { posted, forge };
+    };
+
+    it("an answer that fails the call's schema is not served; a valid one is kept no longer than the TTL", async () => {
+      const { posted, forge } = spyOnChannels();
+      await getBalance(tab()); // learns the message key of the balance
+      const key = posted.find((message) => 'value' in message)!.key;
+      const a = tab();
+      const forever = 8.64e15;
+      forge({ key, value: { object: 'not-a-balance', available: 'x' }, expires: forever });
+      await deliver();
+      expect(await getBalance(a)).toMatchObject({ object: 'balance' });
+      expect(gets()).toHaveLength(2); // the forged answer was refused: a's own request
+      const valid = { object: 'balance', livemode: false, available: [{ amount: 7, currency: 'ssusd' }], pending: [] };
+      forge({ key, value: valid, expires: forever });
+      await deliver();
+      expect(await getBalance(a, { fresh: false })).toEqual(valid); // a valid answer from a tab is used...
+      const now = Date.now();
+      vi.spyOn(Date, 'now').mockReturnValue(now + 6_000);
+      expect(await getBalance(a)).not.toEqual(valid); // ...for the balance's 5 s TTL, not until the year 275760
+      expect(gets()).toHaveLength(3);
+    });
+
+    it('ignores messages that are not its own (null, text, a key that is not a string)', async () => {
+      const { forge } = spyOnChannels();
+      const a = tab();
+      for (const message of [null, 'hello', 42, { key: 5, value: 1, expires: 1 }, { started: true }]) forge(message);
+      await deliver();
+      expect(await getBalance(a)).toMatchObject({ object: 'balance' });
+      expect(gets()).toHaveLength(1);
+    });
+  });
+
   it('stays off unless asked for: a client without crossTab() opens no channel', async () => {
     const spy = vi.spyOn(globalThis, 'BroadcastChannel');
     await getBalance(createClient({ publishableKey: 'pk_test_tabs1', apiBase: api.url }));

@@ -192,8 +192,46 @@ describe("a call's options cannot steer it", () => {
     ]);
   });
 
+  it('reads no option, parameter or query from Object.prototype (a page polluted by other code)', async () => {
+    const polluted = { apiBase: 'https://evil.example/v1', accountId: 'acct_evil', query: { injected: 'yes' }, path: '/payments', fresh: true, limit: 100 };
+    const c = client();
+    const id = (await listProducts(c, { limit: 1 })).data[0]!.id;
+    api.reset();
+    Object.assign(Object.prototype, polluted);
+    try {
+      const fresh = createClient({ publishableKey: 'pk_test_endpoints2' });
+      expect(fresh.apiBase).toBe('https://api.stateset.com/v1');
+      expect(fresh.accountId).toBeUndefined();
+      await request(c, 'GET', '/products');
+      await listProducts(c, {});
+      await getProduct(c, id);
+      await getProduct(c, id); // not fresh: from the cache
+    } finally {
+      for (const name of Object.keys(polluted)) delete (Object.prototype as Record<string, unknown>)[name];
+    }
+    expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => sent.url)).toEqual(['/v1/products', `/v1/products/${id}`]);
+    expect(api.requests.every((sent) => sent.headers['x-account-id'] === undefined)).toBe(true);
+  });
+
+  it('listProducts: a getter cannot pass the check with one status and send another; unknown names are refused', async () => {
+    let reads = 0;
+    const tricky = { get status() { return reads++ ? 'x&limit=1000' : 'active'; } };
+    await listProducts(client(), tricky as never);
+    expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => sent.url)).toEqual(['/v1/products?status=active']);
+    api.reset();
+    for (const params of [{ 'expand[]': 'x' }, { 'created[gte]': 'garbage' }, { startingAfter: 'prod_1' }, JSON.parse('{"__proto__":{"limit":1000}}')]) {
+      const error = await rejection(listProducts(client(), params));
+      expect(error, JSON.stringify(params)).toMatchObject({ name: 'ValidationError', code: 'invalid_parameter', param: Object.keys(params)[0] });
+    }
+    for (const params of ['limit=1000', ['a'], 5]) {
+      expect(await rejection(listProducts(client(), params as never))).toMatchObject({ name: 'ValidationError', param: 'params' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+
   it('refuses a signal that is not an AbortSignal with ConfigError, sending nothing', async () => {
-    for (const signal of ['abort', {}, { aborted: true }, 1]) {
+    const lookalike = { aborted: false, reason: undefined, throwIfAborted() {}, addEventListener() {}, removeEventListener() {} };
+    for (const signal of ['abort', {}, { aborted: true }, 1, null, lookalike]) {
       const error = await rejection(getBalance(client(), { signal } as never));
       expect(error).toMatchObject({ name: 'ConfigError', code: 'invalid_option', message: 'signal must be an AbortSignal.' });
     }

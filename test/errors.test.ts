@@ -83,3 +83,41 @@ describe('key helpers never reveal more than a prefix', () => {
     expect(error.message).not.toContain(key);
   });
 });
+
+describe('no key from a server reaches an error, whatever part of the answer carries it', () => {
+  const key = 'sk_live_abc123XYZ';
+  /** Every string an error carries: own fields, message, and its causes' messages and fields, all the way down. */
+  const everything = (error: unknown): string => {
+    const texts: string[] = [];
+    for (let at = error, depth = 0; at && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+      texts.push(String((at as Error).message), JSON.stringify(at, Object.getOwnPropertyNames(at).filter((name) => name !== 'cause')));
+    }
+    return texts.join('\n');
+  };
+  const answer = async (body: string, init: ResponseInit) => {
+    const client = api.createClient({ publishableKey: 'pk_test_redact1', retry: 0, rateLimit: false, fetch: async () => new Response(body, init) });
+    return api.getBalance(client).then(() => { throw new Error('expected a rejection'); }, (error: unknown) => error);
+  };
+
+  // [where the key is, body, response, the error, whether its message shows the key's prefix]
+  it.each<[string, string, ResponseInit, string, boolean]>([
+    ['status text', JSON.stringify({ error: { code: 'bad' } }), { status: 400, statusText: `Bad ${key}` }, 'ApiError', true],
+    ['status text of an error without a body', '', { status: 400, statusText: `Bad ${key}` }, 'InvalidResponseError', false],
+    ['X-Request-Id header', JSON.stringify({ error: { code: 'bad', message: 'no' } }), { status: 400, headers: { 'X-Request-Id': key } }, 'ApiError', false],
+    ['Content-Type of a non-JSON answer', 'oops', { status: 200, headers: { 'Content-Type': `text/html; ${key}` } }, 'InvalidResponseError', true],
+    ['a percent-encoded key in the message', JSON.stringify({ error: { code: 'bad', message: `key ${key.replaceAll('_', '%5F')}` } }), { status: 400 }, 'ApiError', true],
+    ['a key with a dash in param', JSON.stringify({ error: { code: 'bad', message: 'no', param: 'sk_live_abc-123XYZ' } }), { status: 400 }, 'ApiError', false],
+    ['a 429 status text', '', { status: 429, statusText: key, headers: { 'Retry-After': '1' } }, 'RateLimitError', true],
+  ])('%s', async (_, body, init, name, prefixShown) => {
+    const error = await answer(body, init);
+    expect(error).toBeInstanceOf(StateSetError);
+    expect((error as Error).name).toBe(name);
+    const text = everything(error);
+    expect(text).not.toMatch(/abc123|abc-123|123XYZ/);
+    if (prefixShown) expect((error as Error).message).toContain('sk_live_…');
+  });
+
+  it('redactSecrets also undoes the percent-encoding of "_" to show the prefix', () => {
+    expect(redactSecrets(`a ${key.replaceAll('_', '%5f')} b`)).toBe('a sk_live_… b');
+  });
+});

@@ -73,6 +73,10 @@ const entryPoints: Record<string, (text: string) => unknown> = {
   'getStablecoinBalance address': (text) => getStablecoinBalance(withClient(), text),
   'listProducts starting_after': (text) => listProducts(withClient(), { starting_after: text }),
   'listProducts ending_before': (text) => listProducts(withClient(), { ending_before: text }),
+  // Names and methods the call refuses: the refusal's message must not carry them.
+  'request method': (text) => request(withClient(), text, '/products'),
+  'listProducts created operator': (text) => listProducts(withClient(), { created: { [text]: 1 } } as never),
+  'listProducts unknown parameter name': (text) => listProducts(withClient(), { [text]: 1 } as never),
 };
 
 describe('secret and restricted keys are refused at every entry point, before the network', () => {
@@ -103,6 +107,21 @@ describe('secret and restricted keys are refused at every entry point, before th
     state.http = state.http.extend({ hooks: { beforeRequest: [(outgoing) => { outgoing.headers.set('X-Debug', key); }] } });
     expectRefused(await caught(() => getBalance(client)), key);
     expect(api.requests).toEqual([]);
+  });
+
+  it('an apiBase whose secret is split by a tab or newline (the URL parser drops them) is refused at createClient', async () => {
+    const key = `sk_live_${'Ab1'.repeat(8)}`;
+    for (const apiBase of [`http://127.0.0.1:1/v1/sk_l\tive_${key.slice(8)}`, `http://127.0.0.1:1/s\nk_live_${key.slice(8)}/v1`, `https://s\tk_live_${key.slice(8)}.example.com/v1`]) {
+      expectRefused(await caught(() => withClient({ apiBase })), key);
+    }
+  });
+
+  it('an apiBase that is not a string (a URL, a String, an object whose toString hides a key) is ConfigError', async () => {
+    const key = `sk_live_${'Ab1'.repeat(8)}`;
+    for (const apiBase of [new URL(`https://api.stateset.com/v1/${key}`), new String(`https://api.stateset.com/${key}`), { toString: () => `https://x.example/${key}` }]) {
+      const error = await caught(() => withClient({ apiBase: apiBase as string }));
+      expect(error).toMatchObject({ name: 'ConfigError', code: 'invalid_option', message: 'apiBase must be a string.' });
+    }
   });
 
   it('a custom fetch is never handed a request carrying a secret', async () => {

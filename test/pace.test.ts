@@ -172,6 +172,20 @@ describe('createPacer', () => {
     expect(other.released).toHaveLength(6);
   });
 
+  it('takes a negative or garbled Remaining for an empty bucket at most: the next call goes at the plan rate', async () => {
+    for (const left of ['-50', 'many']) {
+      const { pacer, released, calls } = setup({ perSecond: 10, burst: 20 });
+      calls(1);
+      await flush();
+      pacer.see(answer(200, { 'X-RateLimit-Remaining': left }));
+      calls(1);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(released, left).toHaveLength(left === 'many' ? 2 : 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(released, left).toHaveLength(2); // -50 would be 51 tokens of debt: 5.1 s
+    }
+  });
+
   it('fails calls at once (with the wait) when the pause is longer than MAX_WAIT', async () => {
     const { pacer, call } = setup({ perSecond: 1, burst: 1 });
     call();

@@ -98,4 +98,15 @@ describe('paginate', () => {
     await expect(iterate()).rejects.toBeInstanceOf(InvalidResponseError);
     expect(calls).toBe(2);
   });
+
+  it('shows the list URL the server sent in that error without any key in it', async () => {
+    const key = 'sk_live_abc123XYZ';
+    const stuck: List<Product> = { object: 'list', has_more: true, url: `/v1/products?key=${key}`, data: [{ id: 'prod_same', object: 'product', name: 'A', status: 'active', price: { amount: 1, currency: 'ssusd' } }] };
+    const fetch = async (): Promise<Response> => Response.json(stuck);
+    const iterate = async (): Promise<void> => { for await (const _product of paginate(listProducts, client({ fetch }))) { /* drain */ } };
+    const error = await iterate().then(() => undefined, (reason: Error) => reason);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error!.message).toContain('/v1/products?key=sk_live_…');
+    expect(error!.message).not.toContain('abc123');
+  });
 });

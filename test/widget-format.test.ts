@@ -39,6 +39,12 @@ describe('formatAmount', () => {
     expect(formatAmount('1', '<img src=x onerror=alert(1)>', 'en-US')).toEqual({ amount: '1.00', currency: '<IMG SRC=X ONERROR=ALERT(1)>' });
   });
 
+  it('treats names of Object.prototype members as unknown currencies', () => {
+    for (const currency of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(formatAmount('1.5', currency, 'en-US')).toEqual({ amount: '1.50', currency: currency.toUpperCase() });
+    }
+  });
+
   it('falls back to the default locale for an invalid tag', () => {
     expect(() => formatAmount('1', 'ssusd', 'not a locale!')).not.toThrow();
     expect(formatAmount('1', 'ssusd', 'not a locale!').currency).toBe('SSUSD');

@@ -80,6 +80,15 @@ describe('states', () => {
     expect(inside(element).getByText('USDC')).toBeTruthy();
   });
 
+  it('loads and shows a currency named like an Object.prototype member, instead of hanging on "Loading…"', async () => {
+    const element = mount({ 'publishable-key': freshKey(), currency: 'constructor', locale: 'en-US' });
+    const heard = new Promise((resolve) => element.addEventListener('stateset:load', resolve, { once: true }));
+    expect(await inside(element).findByText('0.00')).toBeTruthy();
+    expect(inside(element).getByText('CONSTRUCTOR')).toBeTruthy();
+    await heard;
+    expect(element.getAttribute('state')).toBe('loaded');
+  });
+
   it('shows zero for a currency the account does not hold', async () => {
     const element = mount({ 'publishable-key': freshKey(), currency: 'eur', locale: 'en-GB' });
     expect(await inside(element).findByText('€0.00')).toBeTruthy();

@@ -176,7 +176,7 @@ export class StateSetBalanceElement extends Base {
     box.setAttribute('aria-busy', String(state === 'loading' || !!this.#abort));
     this.#label!.textContent = this.getAttribute('label') ?? 'Available balance';
     if (error) {
-      this.#message!.textContent = messages[error.code] ?? 'The balance is unavailable right now.';
+      this.#message!.textContent = (Object.hasOwn(messages, error.code) && messages[error.code]) || 'The balance is unavailable right now.';
       box.replaceChildren(this.#label!, this.#message!);
       return;
     }

@@ -29,7 +29,9 @@ function numberFormat(locale: string | undefined, options?: Intl.NumberFormatOpt
  */
 export function formatAmount(value: number | string, currency: string, locale?: string): FormattedAmount {
   const code = currency.toUpperCase();
-  const iso = pegged[currency.toLowerCase()] ?? (/^[A-Z]{3}$/.test(code) ? code : undefined);
+  const lower = currency.toLowerCase();
+  // Own keys only: a currency named "constructor" or "__proto__" (from the server or an attribute) is just unknown.
+  const iso = Object.hasOwn(pegged, lower) ? pegged[lower] : /^[A-Z]{3}$/.test(code) ? code : undefined;
   const plain = numberFormat(locale);
   const money = iso ? numberFormat(locale, { style: 'currency', currency: iso, currencyDisplay: 'narrowSymbol' }) : plain;
   const text = typeof value !== 'number' ? value : Math.abs(value) < 1e21 ? value.toFixed(6) : Number.isFinite(value) ? BigInt(value).toString() : '';
