@@ -7,12 +7,13 @@
  * written into copies of the fixtures in a temporary folder (see test/build/fixtures/README.md).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
-import { build, type InlineConfig, type Logger } from 'vite';
+import ts from 'typescript';
+import { build, type InlineConfig, type Logger, type PluginOption } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { matchesGlob } from '../src/build/glob.js';
 import {
@@ -26,6 +27,7 @@ import {
   type SecretKeyGuardOptions,
 } from '../src/build/index.js';
 import { runCli } from '../src/build/run-cli.js';
+import { CHUNK_SIZE, scanFile } from '../src/build/scan.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(repoRoot, 'test/build/fixtures');
@@ -108,7 +110,7 @@ function captureLogger(logs: string[]): Logger {
 async function viteBuild(
   root: string,
   guard: SecretKeyGuardOptions | false,
-  extra: Pick<InlineConfig, 'define'> & { sourcemap?: boolean } = {},
+  extra: Pick<InlineConfig, 'define' | 'environments'> & { sourcemap?: boolean; plugins?: PluginOption[] } = {},
 ): Promise<BuildResult> {
   const logs: string[] = [];
   const outDir = path.join(await tempDir(), 'dist');
@@ -120,7 +122,8 @@ async function viteBuild(
       logLevel: 'silent',
       customLogger: captureLogger(logs),
       define: extra.define,
-      plugins: guard ? [secretKeyGuard(guard)] : [],
+      environments: extra.environments,
+      plugins: [guard ? [secretKeyGuard(guard)] : [], extra.plugins ?? []],
       build: { outDir, emptyOutDir: true, sourcemap: extra.sourcemap ?? false },
     });
   } catch (caught) {
@@ -420,12 +423,12 @@ describe('the plugin object', () => {
     const binary = new Uint8Array([0x89, 0x50, 0, 0, ...new TextEncoder().encode(liveKey)]);
     const { reports } = await runGenerateBundle({ include: '**/*' }, {
       'data.json': asset('data.json', bytes),
-      'blob.txt': asset('blob.txt', binary),
+      'blob.raw': asset('blob.raw', binary),
       'logo.png': asset('logo.png', new TextEncoder().encode(liveKey)),
     });
     expect(reports).toHaveLength(1);
     expect(reports[0]!.message).toContain('data.json:1:9  sk_live_…');
-    expect(reports[0]!.message).not.toMatch(/blob\.txt|logo\.png/);
+    expect(reports[0]!.message).not.toMatch(/blob\.raw|logo\.png/);
   });
 
   it('leaves server (SSR) environments alone', async () => {
@@ -551,6 +554,280 @@ describe('stateset-guard CLI', () => {
     expectNoFullKey(bad.stdout + bad.stderr);
     expect(run(clean).status).toBe(0);
     expect(run().status).toBe(2);
+  });
+});
+
+describe('audit fixes', () => {
+  async function cli(args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+    return { code, stdout, stderr };
+  }
+
+  /** Writes `parts` to `file` one after another (large files without one large string). */
+  async function writeParts(file: string, parts: Array<string | Buffer>): Promise<void> {
+    const handle = await open(file, 'w');
+    try {
+      for (const part of parts) await handle.write(typeof part === 'string' ? Buffer.from(part) : part);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const MiB = 1024 * 1024;
+  const padding = (size: number, char = ' '): Buffer => Buffer.alloc(size, char);
+
+  describe('1: files of any size are scanned, in windows', () => {
+    it('finds a key at the end of a 33 MiB source map (CLI exits 1)', async () => {
+      const dir = await tempDir();
+      await writeParts(path.join(dir, 'app.js.map'), ['{"mappings":"', padding(33 * MiB, 'A'), `","x":"${liveKey}"}`]);
+      const result = await cli(['--json', dir]);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout).findings).toEqual([
+        { file: `${dir}/app.js.map`, line: 1, column: 33 * MiB + 21, prefix: LIVE },
+      ]);
+      expectNoFullKey(result.stdout + result.stderr);
+    });
+
+    it('finds keys across window boundaries, with exact lines, also in a base64 inline map larger than a window', async () => {
+      const dir = await tempDir();
+      const file = path.join(dir, 'big.js');
+      const head = `a\r\nb\n${' '.repeat(CHUNK_SIZE - 10)}"${testKey}"\n`; // key straddles the first 8 MiB boundary
+      const map = JSON.stringify({ version: 3, sourcesContent: [`${'x'.repeat(25 * MiB)}\n// ${restrictedKey}`], mappings: '' });
+      const comment = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}`;
+      await writeParts(file, [head, comment, `\nlast("${liveKey}")\n`]);
+      const findings = await scanFile(file, 'big.js');
+      expect(findings).toEqual([
+        { file: 'big.js', line: 3, column: CHUNK_SIZE - 8, prefix: 'sk_test_…' },
+        { file: 'big.js', line: 4, column: 5, prefix: 'rk_test_…' },
+        { file: 'big.js', line: 5, column: 7, prefix: LIVE },
+      ]);
+    });
+
+    it('sees a whole key that straddles the end of a window (so `allow` matches it)', () => {
+      // The last 1024 characters are scanned after the rest: the first key starts 1040 before the end.
+      const text = `${'y '.repeat(3000)}"${liveKey}"${' '.repeat(973)}"${testKey}"`;
+      expect(text.length - text.indexOf(liveKey)).toBe(1040);
+      expect(scanText(text, 'a.js', { allow: [liveKey] })).toEqual([
+        { file: 'a.js', line: 1, column: text.indexOf(testKey) + 1, prefix: 'sk_test_…' },
+      ]);
+    });
+
+    it("fails a Vite build on a key at the end of a 33 MiB file in public/", async () => {
+      const root = await copyFixture('vite-app');
+      await mkdir(path.join(root, 'public'));
+      await writeParts(path.join(root, 'public/big.json'), ['[', padding(33 * MiB), `"${liveKey}"]`]);
+      const result = await viteBuild(root, {});
+      expect(messageOf(result.error)).toContain(`public/big.json:1:${33 * MiB + 3}  ${LIVE}`);
+      expectNoFullKey(visibleText(result));
+    });
+  });
+
+  describe('2: symlinked folders are followed', () => {
+    it('CLI scans a symlinked folder and stops at a link loop', async () => {
+      const outside = await tempDir();
+      await writeFile(path.join(outside, 'a.js'), `k="${liveKey}"`);
+      const dir = await tempDir();
+      await writeFile(path.join(dir, 'ok.js'), '1');
+      await symlink(outside, path.join(dir, 'static'), 'dir');
+      await symlink(dir, path.join(dir, 'loop'), 'dir');
+      const result = await cli([dir]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`${dir}/static/a.js:1:4  ${LIVE}`);
+      expect(result.stdout).toContain('Found a secret key');
+    });
+
+    it('the plugin scans a symlinked folder in public/', async () => {
+      const shared = await tempDir();
+      await writeFile(path.join(shared, 'cfg.json'), JSON.stringify({ k: liveKey }));
+      const root = await copyFixture('vite-app');
+      await mkdir(path.join(root, 'public'));
+      await symlink(shared, path.join(root, 'public/shared'), 'dir');
+      const result = await viteBuild(root, {});
+      expect(messageOf(result.error)).toContain(`public/shared/cfg.json:1:7  ${LIVE}`);
+    });
+  });
+
+  describe('3: files added or changed by later plugins', () => {
+    const late = (): PluginOption => ({
+      name: 'late',
+      enforce: 'post',
+      generateBundle: {
+        order: 'post',
+        handler() {
+          this.emitFile({ type: 'asset', fileName: 'assets/late.js', source: `self.k="${liveKey}"` });
+        },
+      },
+    });
+    const mutate = (): PluginOption => ({
+      name: 'mutate',
+      enforce: 'post',
+      generateBundle: {
+        order: 'post',
+        handler(_, bundle) {
+          for (const item of Object.values(bundle)) if (item.type === 'chunk') item.code += `\nwindow.k="${testKey}";`;
+        },
+      },
+    });
+
+    it('fails the Vite build (after writing) on a file another plugin emits or changes after the guard', async () => {
+      const root = await copyFixture('vite-app');
+      const emitted = await viteBuild(root, {}, { plugins: [late()] });
+      expect(messageOf(emitted.error)).toContain(`assets/late.js:1:9  ${LIVE}`);
+      expect(messageOf(emitted.error)).toContain('already written to the output folder: do not deploy it');
+      const changed = await viteBuild(root, {}, { plugins: [mutate()] });
+      expect(messageOf(changed.error)).toMatch(/assets\/index-[\w-]+\.js:\d+:\d+ {2}sk_test_…/);
+      expectNoFullKey(visibleText(emitted) + visibleText(changed));
+    });
+
+    it('runs writeBundle last and sequentially, and warns only once per finding in warn mode', async () => {
+      const hook = secretKeyGuard().writeBundle;
+      expect(hook).toMatchObject({ order: 'post', sequential: true });
+      const root = await copyFixture('vite-app', { LITERAL: liveKey });
+      const result = await viteBuild(root, { mode: 'warn' }, { plugins: [late()] });
+      expect(result.error).toBeUndefined();
+      const logs = result.logs.join('\n');
+      expect(logs.match(/assets\/index-[\w-]+\.js:\d+:\d+ {2}sk_live_…/g)).toHaveLength(1);
+      expect(logs.match(/assets\/late\.js:1:9 {2}sk_live_…/g)).toHaveLength(1);
+    });
+  });
+
+  describe('4: keys in file names', () => {
+    it('CLI reports a key in a file or folder name as a finding and never prints the name whole', async () => {
+      const dir = await tempDir();
+      await writeFile(path.join(dir, `${liveKey}.js`), `import "./x.js";`);
+      await mkdir(path.join(dir, restrictedKey));
+      await writeFile(path.join(dir, restrictedKey, 'logo.png'), 'png');
+      const text = await cli([dir]);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain(`${dir}/${LIVE}.js  ${LIVE} (in the file name)`);
+      expect(text.stdout).toContain(`${dir}/rk_test_…/logo.png  rk_test_… (in the file name)`);
+      const json = await cli(['--json', dir]);
+      expect(JSON.parse(json.stdout).findings).toContainEqual({ file: `${dir}/${LIVE}.js`, line: 0, column: 0, prefix: LIVE, inFileName: true });
+      const single = await cli([path.join(dir, `${liveKey}.js`)]);
+      expect(single.code).toBe(1);
+      expectNoFullKey([text, json, single].map((r) => r.stdout + r.stderr).join('\n'));
+    });
+
+    it('redacts file names in content findings, plugin reports included', async () => {
+      const dir = await tempDir();
+      await mkdir(path.join(dir, liveKey));
+      await writeFile(path.join(dir, liveKey, 'a.js'), `"${testKey}"`);
+      const findings = await scanDirectory(dir);
+      expect(findings).toContainEqual({ file: `${LIVE}/a.js`, line: 1, column: 2, prefix: 'sk_test_…' });
+      expectNoFullKey(JSON.stringify(findings));
+      const errors: string[] = [];
+      const context = { error: (message: string): never => { errors.push(message); throw new Error(message); }, warn() {} };
+      const bundle = { [`${liveKey}.js`]: { type: 'chunk', fileName: `${liveKey}.js`, code: '1', map: null } } as const;
+      await secretKeyGuard().generateBundle.handler.call(context, {}, bundle).catch(() => {});
+      expect(errors[0]).toContain(`${LIVE}.js  ${LIVE} (in the file name)`);
+      expectNoFullKey(errors.join('\n'));
+    });
+  });
+
+  describe('5: nothing to scan is an error', () => {
+    it('CLI exits 2 with an explanation on an empty folder, globs matching nothing, or only binary files', async () => {
+      const empty = await tempDir();
+      const none = await cli([empty]);
+      expect(none).toMatchObject({ code: 2, stdout: '' });
+      expect(none.stderr).toContain(`nothing scanned in ${empty}: no file in it matches the default --include`);
+      const site = await copyFixture('static-site');
+      const unmatched = await cli(['--include', '*.jsx', site]);
+      expect(unmatched.code).toBe(2);
+      expect(unmatched.stderr).toContain('no file in it matches --include *.jsx');
+      const images = await cli(['--include', '*.png', site]);
+      expect(images.code).toBe(2);
+      expect(images.stderr).toContain('the 1 matching file is binary');
+      const json = await cli(['--json', empty]);
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout)).toEqual({ ok: false, findings: [] });
+    });
+  });
+
+  describe('6: client environment defines', () => {
+    it('checkViteConfig checks a client environment define that overrides a top-level one', () => {
+      const findings = checkViteConfig({
+        define: { __K__: '"placeholder"', __A__: JSON.stringify(testKey) },
+        environments: { client: { consumer: 'client', define: { __K__: JSON.stringify(liveKey), __A__: JSON.stringify(testKey) } } },
+      });
+      expect(findings).toEqual([
+        { variable: '__A__', source: 'define', prefix: 'sk_test_…' },
+        { variable: '__K__', source: 'define', prefix: LIVE },
+      ]);
+    });
+
+    it('fails a Vite build whose client environment overrides a define with a key', async () => {
+      const root = await copyFixture('vite-app');
+      const result = await viteBuild(root, {}, {
+        define: { __STATESET_KEY__: '"placeholder"' },
+        environments: { client: { define: { __STATESET_KEY__: JSON.stringify(liveKey) } } },
+      });
+      expect(result.error).toBeInstanceOf(SecretKeyGuardError);
+      expect(messageOf(result.error)).toContain(`__STATESET_KEY__ holds a secret key (${LIVE})`);
+    });
+  });
+
+  describe('7: text that was not scanned before', () => {
+    it('scans text files with a NUL byte, UTF-16, upper-case extensions, .webmanifest and .xml', async () => {
+      const dir = await tempDir();
+      await writeFile(path.join(dir, 'nul.js'), `/*\0*/k="${liveKey}"`);
+      await writeFile(path.join(dir, 'le.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`{"k":"${liveKey}"}`, 'utf16le')]));
+      await writeFile(path.join(dir, 'be.json'), Buffer.from(`\ufeff{"k":"${liveKey}"}`, 'utf16le').swap16());
+      await writeFile(path.join(dir, 'nobom.json'), Buffer.from(`{"k":"${liveKey}"}`, 'utf16le'));
+      await writeFile(path.join(dir, 'UPPER.JS'), `k="${liveKey}"`);
+      await writeFile(path.join(dir, 'site.webmanifest'), `{"k":"${liveKey}"}`);
+      await writeFile(path.join(dir, 'feed.xml'), `<k>${liveKey}</k>`);
+      await writeFile(path.join(dir, 'blob.raw'), `\0${liveKey}`); // not a text extension: binary
+      const findings = await scanDirectory(dir, { include: '**/*' });
+      expect(findings.map((f) => `${f.file}:${f.line}:${f.column}`).sort()).toEqual(
+        ['UPPER.JS:1:4', 'be.json:1:7', 'feed.xml:1:4', 'le.json:1:7', 'nobom.json:1:7', 'nul.js:1:9', 'site.webmanifest:1:7'],
+      );
+      expect((await scanDirectory(dir)).length).toBe(7); // the default include covers them all
+    });
+
+    it('always scans chunks, whatever their file name (Rollup entryFileNames)', async () => {
+      for (const entryFileNames of ['[name].es', '[name]', '[name].JS']) {
+        const root = await copyFixture('rollup-app', { LITERAL: liveKey });
+        const bundle = await rollup({ input: path.join(root, 'main.js'), plugins: [secretKeyGuard()] });
+        const error = await bundle.generate({ format: 'es', entryFileNames }).then(() => undefined, (caught: unknown) => caught);
+        await bundle.close();
+        expect(messageOf(error), entryFileNames).toMatch(/ main(\.es|\.JS)?:\d+:\d+ {2}sk_live_…/);
+      }
+      const excluded = await rollup({ input: path.join(await copyFixture('rollup-app', { LITERAL: liveKey }), 'main.js'), plugins: [secretKeyGuard({ exclude: 'main.es' })] });
+      await expect(excluded.generate({ format: 'es', entryFileNames: '[name].es' })).resolves.toBeDefined();
+      await excluded.close();
+    });
+
+    it('scans public/ .webmanifest files in a Vite build, and globs ignore case', async () => {
+      const root = await copyFixture('vite-app');
+      await mkdir(path.join(root, 'public'));
+      await writeFile(path.join(root, 'public/site.webmanifest'), `{"k":"${liveKey}"}`);
+      const result = await viteBuild(root, {});
+      expect(messageOf(result.error)).toContain(`public/site.webmanifest:1:7  ${LIVE}`);
+      expect(matchesGlob('assets/APP.JS', '**/*.js')).toBe(true);
+    });
+  });
+
+  describe('8: types without vite or rollup', () => {
+    it('the emitted declarations of @stateset/browser/build import neither vite nor rollup', () => {
+      const declarations: string[] = [];
+      const program = ts.createProgram([path.join(repoRoot, 'src/build/index.ts')], {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        strict: true,
+        declaration: true,
+        emitDeclarationOnly: true,
+        skipLibCheck: true,
+        types: ['node'],
+      });
+      program.emit(undefined, (fileName, text) => {
+        if (fileName.includes('/build/')) declarations.push(text);
+      });
+      expect(declarations.length).toBeGreaterThan(0);
+      for (const text of declarations) expect(text).not.toMatch(/(?:from|import\()\s*['"](?:vite|rollup)['"]/);
+    });
   });
 });
 

@@ -9,14 +9,16 @@
  * - a pattern without `/` is matched against the base name, anywhere in the tree
  *   (`*.map` matches `assets/index.js.map`), as in `.gitignore`
  * Every other character is literal; `\` is treated as `/` so Windows-style patterns work.
+ * Matching ignores case (`*.js` matches `APP.JS`): servers on case-insensitive file systems serve
+ * either spelling, and the scanner had better scan too much than too little.
  */
 
-/** Compiles `glob` to an anchored regular expression over forward-slash file names. */
+/** Compiles `glob` to an anchored, case-insensitive regular expression over forward-slash file names. */
 export function globToRegExp(glob: string): RegExp {
   let pattern = glob.replace(/\\/g, '/');
   while (pattern.startsWith('./')) pattern = pattern.slice(2);
   const body = translate(pattern);
-  return new RegExp(pattern.includes('/') ? `^${body}$` : `^(?:.*/)?${body}$`);
+  return new RegExp(pattern.includes('/') ? `^${body}$` : `^(?:.*/)?${body}$`, 'i');
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -9,17 +9,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { NormalizedOutputOptions, OutputBundle, PluginContext, Plugin as RollupPlugin } from 'rollup';
-import type { Plugin as VitePlugin, ResolvedConfig } from 'vite';
 import { createFileFilter } from './glob.js';
 import {
   DEFAULT_INCLUDE,
   FIX_ADVICE,
-  decodeText,
   formatReport,
-  isBinaryFileName,
-  looksBinary,
+  scanBytes,
   scanDirectory,
+  scanFileName,
   scanText,
   type AllowEntry,
   type Finding,
@@ -39,11 +36,12 @@ export {
 
 export interface SecretKeyGuardOptions {
   /**
-   * Globs over emitted file names (`assets/index-abc.js`) to scan. A glob without `/` matches
-   * the base name anywhere (`*.map`). Default: JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG.
+   * Globs over emitted file names (`assets/index-abc.js`) of assets to scan, case-insensitive. A glob
+   * without `/` matches the base name anywhere (`*.map`). JS chunks are always scanned, whatever
+   * their name. Default: JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG, webmanifest, XML.
    */
   include?: string | string[];
-  /** Globs over emitted file names to skip. Default: none. */
+  /** Globs over emitted file names to skip (content and name), case-insensitive. Default: none. */
   exclude?: string | string[];
   /** Known test-fixture keys to ignore: exact key strings, or RegExps tested against the whole key. */
   allow?: AllowEntry[];
@@ -51,8 +49,86 @@ export interface SecretKeyGuardOptions {
   mode?: 'error' | 'warn';
 }
 
+/*
+ * The plugin's types are declared here, structurally, rather than imported: `vite` and `rollup`
+ * are optional peers, and an import of either in the declarations fails type checking (TS2307)
+ * for a project that has only the other. Both bundlers' own types are assignable to these.
+ */
+
+/** The part of Vite's `ResolvedConfig` the guard reads. */
+export interface GuardViteConfig {
+  root: string;
+  publicDir: string;
+  envPrefix?: string | string[] | undefined;
+  env?: Record<string, unknown> | undefined;
+  define?: Record<string, unknown> | undefined;
+  /** Vite 6+: per-environment options; `define` of client environments is inlined too. */
+  environments?: Record<string, GuardViteEnvironment> | undefined;
+  build: { ssr?: boolean | string | undefined; copyPublicDir?: boolean | undefined };
+  logger: { warn(message: string): void };
+}
+
+/** The part of a Vite environment's resolved options the guard reads. */
+export interface GuardViteEnvironment {
+  consumer?: string | undefined;
+  define?: Record<string, unknown> | undefined;
+}
+
+/** The part of an emitted JS chunk the guard reads (Rollup's and Rolldown's `OutputChunk`). */
+export interface GuardOutputChunk {
+  type: 'chunk';
+  fileName: string;
+  code: string;
+  map?: { toString(): string } | null | undefined;
+  sourcemapFileName?: string | null | undefined;
+}
+
+/** The part of an emitted asset the guard reads (`OutputAsset`). */
+export interface GuardOutputAsset {
+  type: 'asset';
+  fileName: string;
+  source: string | Uint8Array;
+}
+
+/** What the bundle hooks receive: emitted files by name (`OutputBundle`). */
+export type GuardOutputBundle = Record<string, GuardOutputChunk | GuardOutputAsset>;
+
+/** The part of the normalized output options the guard reads. */
+export interface GuardOutputOptions {
+  sourcemap?: unknown;
+  dir?: string | undefined;
+  file?: string | undefined;
+}
+
+/** The part of the plugin context the guard uses; `environment` exists in Vite only. */
+export interface GuardPluginContext {
+  error(message: string): never;
+  warn(message: string): void;
+  environment?: { config?: { consumer?: string | undefined } | undefined } | undefined;
+}
+
+/** A bundle hook of the guard, in the object form both bundlers accept. */
+export interface GuardBundleHook {
+  order: 'post';
+  sequential?: boolean;
+  handler(this: GuardPluginContext, outputOptions: GuardOutputOptions, bundle: GuardOutputBundle): Promise<void>;
+}
+
 /** A plugin object that works in both Rollup and Vite (the Vite-only fields are ignored by Rollup). */
-export type SecretKeyGuardPlugin = RollupPlugin & Pick<VitePlugin, 'apply' | 'enforce' | 'configResolved'>;
+export interface SecretKeyGuardPlugin {
+  name: string;
+  /** Vite only: not during `vite dev` or Vitest. */
+  apply: 'build';
+  /** Vite only: after Vite's own plugins. */
+  enforce: 'post';
+  /** Vite only: checks the env variables and `define` values Vite inlines. */
+  configResolved(config: GuardViteConfig): void;
+  buildStart(): void;
+  /** Scans the bundle and `public/` before anything is written. */
+  generateBundle: GuardBundleHook;
+  /** Scans what later plugins added or changed after `generateBundle`, once the files are written. */
+  writeBundle: GuardBundleHook;
+}
 
 /** A secret key in a value Vite inlines into browser code (an env variable or a `define` entry). */
 export interface ConfigFinding {
@@ -97,31 +173,36 @@ export function formatConfigReport(findings: readonly ConfigFinding[], envPrefix
 
 /**
  * Finds secret keys in the values Vite inlines into browser code: `config.env` and `define`
- * (top-level and client environments). `config.env` is exactly `loadEnv(mode, envDir, envPrefix)`
- * (`.env` files plus prefixed `process.env`) with BASE_URL/MODE/DEV/PROD added (Vite 5 to 8), so
- * `loadEnv` is not called again: that would read the files twice and make this Node-only entry
- * depend on `vite` at runtime, which Rollup-only users do not have.
+ * (top-level, and every client environment's, which may override a top-level entry). `config.env`
+ * is exactly `loadEnv(mode, envDir, envPrefix)` (`.env` files plus prefixed `process.env`) with
+ * BASE_URL/MODE/DEV/PROD added (Vite 5 to 8), so `loadEnv` is not called again: that would read the
+ * files twice and make this Node-only entry depend on `vite` at runtime, which Rollup-only users do
+ * not have. A variable is reported once per key prefix, however many places set it.
  */
 export function checkViteConfig(
-  config: Pick<ResolvedConfig, 'env' | 'define'> & { environments?: ResolvedConfig['environments'] | undefined },
+  config: Pick<GuardViteConfig, 'env' | 'define' | 'environments'>,
   allow: readonly AllowEntry[] = [],
 ): ConfigFinding[] {
   const findings: ConfigFinding[] = [];
+  const seen = new Set<string>();
   const check = (variable: string, source: ConfigFinding['source'], value: unknown): void => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     if (typeof text !== 'string') return;
-    const prefixes = new Set(scanText(text, variable, { allow }).map((finding) => finding.prefix));
-    for (const prefix of prefixes) findings.push({ variable, source, prefix });
+    for (const { prefix } of scanText(text, variable, { allow })) {
+      const id = JSON.stringify([variable, source, prefix]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      findings.push({ variable, source, prefix });
+    }
   };
   for (const [name, value] of Object.entries(config.env ?? {})) check(name, 'env', value);
-  const defines = new Map<string, unknown>(Object.entries(config.define ?? {}));
+  const defines = [config.define];
   for (const environment of Object.values(config.environments ?? {})) {
-    if (environment.consumer !== 'client') continue;
-    for (const [name, value] of Object.entries(environment.define ?? {})) {
-      if (!defines.has(name)) defines.set(name, value);
-    }
+    if (environment.consumer === 'client') defines.push(environment.define);
   }
-  for (const [name, value] of defines) check(name, 'define', value);
+  for (const define of defines) {
+    for (const [name, value] of Object.entries(define ?? {})) check(name, 'define', value);
+  }
   return findings;
 }
 
@@ -137,15 +218,36 @@ function validateOptions(options: SecretKeyGuardOptions): void {
   }
 }
 
-/** The part of Vite's plugin context this plugin reads (absent in Rollup). */
-type MaybeViteContext = PluginContext & { environment?: { config?: { consumer?: string } } };
+/** Vite server environments (SSR) stay on the server: secrets are allowed there. */
+function isServerBuild(context: GuardPluginContext, config: GuardViteConfig | undefined): boolean {
+  return context.environment?.config?.consumer === 'server' || Boolean(config?.build.ssr);
+}
+
+/** What an emitted file held when it was scanned, to tell later whether another plugin changed it. */
+type Snapshot = readonly unknown[];
+
+const snapshotOf = (item: GuardOutputChunk | GuardOutputAsset): Snapshot =>
+  item.type === 'chunk' ? [item.code, item.map] : [item.source];
+
+function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
+  return a.length === b.length && a.every((value, i) => {
+    const other = b[i];
+    if (value instanceof Uint8Array && other instanceof Uint8Array) return Buffer.from(value).equals(other);
+    return value === other;
+  });
+}
+
+const WRITTEN_NOTE =
+  'Another plugin added or changed these files after the guard had checked the bundle, and they are ' +
+  'already written to the output folder: do not deploy it.';
 
 /**
  * A Vite and Rollup plugin that fails the build when a secret (`sk_`) or restricted (`rk_`) key
- * ends up in an emitted file: JS chunks, their source maps, HTML, CSS, JSON, … In Vite it also
- * checks, before building, the env variables and `define` values Vite inlines, and the files
- * of `public/` that Vite copies to the output. Reports name the file, line, column and the key's
- * prefix (`sk_live_…`), never the key.
+ * ends up in an emitted file: JS chunks (whatever their name), their source maps, HTML, CSS, JSON,
+ * … and file names. In Vite it also checks, before building, the env variables and `define` values
+ * Vite inlines, and the files of `public/` that Vite copies to the output. The bundle is checked
+ * before it is written, and what later plugins add or change is checked again once written.
+ * Reports name the file, line, column and the key's prefix (`sk_live_…`), never the key.
  */
 export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGuardPlugin {
   validateOptions(options);
@@ -154,29 +256,45 @@ export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGu
   const include = options.include ?? DEFAULT_INCLUDE;
   const exclude = options.exclude ?? [];
   const filter = createFileFilter(include, exclude);
-  let viteConfig: ResolvedConfig | undefined;
+  const notExcluded = createFileFilter('**', exclude);
+  let viteConfig: GuardViteConfig | undefined;
   let publicDirScanned = false;
+  /** What each emitted file held at `generateBundle`, by output folder and file name. */
+  const scannedAt = new Map<string, Snapshot>();
 
-  function scanBundle(outputOptions: NormalizedOutputOptions, bundle: OutputBundle): Finding[] {
+  function scanChunk(item: GuardOutputChunk, outputOptions: GuardOutputOptions, bundle: GuardOutputBundle): Finding[] {
+    const findings = scanText(item.code, item.fileName, { allow });
+    if (!item.map) return findings;
+    // Vite (Rolldown) also emits the map as an asset, scanned on its own; Rollup only has `chunk.map`.
+    const mapName = item.sourcemapFileName ?? `${item.fileName}.map`;
+    if (mapName in bundle || !filter(mapName)) return findings;
+    // Rolldown appends an inline map to the code already, where `scanText` decodes it.
+    if (item.code.includes('sourceMappingURL=data:')) return findings;
+    const label = outputOptions.sourcemap === 'inline' ? `${item.fileName} (inline source map)` : mapName;
+    return [...findings, ...scanText(item.map.toString(), label, { allow })];
+  }
+
+  function scanAsset(item: GuardOutputAsset): Finding[] {
+    if (!filter(item.fileName)) return [];
+    const { source } = item;
+    if (typeof source === 'string') return scanText(source, item.fileName, { allow });
+    return scanBytes(source, item.fileName, { allow }) ?? [];
+  }
+
+  /** Scans the emitted files, or with `changedOnly` those added or changed since the last scan. */
+  function scanBundle(outputOptions: GuardOutputOptions, bundle: GuardOutputBundle, changedOnly: boolean): Finding[] {
     const findings: Finding[] = [];
+    const output = outputOptions.dir ?? outputOptions.file ?? '';
     for (const item of Object.values(bundle)) {
-      if (item.type === 'chunk') {
-        if (filter(item.fileName)) findings.push(...scanText(item.code, item.fileName, { allow }));
-        if (!item.map) continue;
-        // Vite (Rolldown) also emits the map as an asset, scanned below; Rollup only has `chunk.map`.
-        const mapName = item.sourcemapFileName ?? `${item.fileName}.map`;
-        if (mapName in bundle || !filter(mapName)) continue;
-        // Rolldown appends an inline map to the code already, where `scanText` decodes it.
-        if (item.code.includes('sourceMappingURL=data:')) continue;
-        const label = outputOptions.sourcemap === 'inline' ? `${item.fileName} (inline source map)` : mapName;
-        findings.push(...scanText(item.map.toString(), label, { allow }));
-      } else {
-        if (!filter(item.fileName) || isBinaryFileName(item.fileName)) continue;
-        const source = item.source;
-        if (typeof source !== 'string' && looksBinary(source)) continue;
-        const text = typeof source === 'string' ? source : decodeText(source);
-        findings.push(...scanText(text, item.fileName, { allow }));
-      }
+      // Chunks are always scanned (their names need not end in .js); `exclude` still applies.
+      if (!notExcluded(item.fileName)) continue;
+      const id = `${output}\0${item.fileName}`;
+      const snapshot = snapshotOf(item);
+      const before = scannedAt.get(id);
+      if (changedOnly && before && sameSnapshot(before, snapshot)) continue;
+      scannedAt.set(id, snapshot);
+      findings.push(...scanFileName(item.fileName, { allow }));
+      findings.push(...(item.type === 'chunk' ? scanChunk(item, outputOptions, bundle) : scanAsset(item)));
     }
     return findings;
   }
@@ -192,14 +310,21 @@ export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGu
     return findings.map((finding) => ({ ...finding, file: `${label}/${finding.file}` }));
   }
 
-  const plugin = {
+  function report(context: GuardPluginContext, findings: readonly Finding[], note?: string): void {
+    if (findings.length === 0) return;
+    const message = formatReport(findings, { allowHint: ALLOW_HINT }) + (note ? `\n${note}` : '');
+    if (mode === 'warn') context.warn(message);
+    else context.error(message);
+  }
+
+  return {
     name: PLUGIN_NAME,
     // Vite only: not during `vite dev` or Vitest, and after Vite's own plugins (its HTML is
     // emitted into the bundle by a `generateBundle` hook of the core plugins).
     apply: 'build',
     enforce: 'post',
 
-    configResolved(config: ResolvedConfig) {
+    configResolved(config: GuardViteConfig) {
       viteConfig = config;
       if (config.build.ssr) return; // a server bundle is not shipped to the browser
       const findings = checkViteConfig(config, allow);
@@ -212,20 +337,27 @@ export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGu
 
     buildStart() {
       publicDirScanned = false;
+      scannedAt.clear();
     },
 
+    // Last among the `generateBundle` hooks that run before this plugin's: fails before anything is written.
     generateBundle: {
       order: 'post',
-      async handler(this: MaybeViteContext, outputOptions: NormalizedOutputOptions, bundle: OutputBundle) {
-        // Vite server environments (SSR) stay on the server: secrets are allowed there.
-        if (this.environment?.config?.consumer === 'server' || viteConfig?.build.ssr) return;
-        const findings = [...scanBundle(outputOptions, bundle), ...(await scanPublicDir())];
-        if (findings.length === 0) return;
-        const message = formatReport(findings, { allowHint: ALLOW_HINT });
-        if (mode === 'warn') this.warn(message);
-        else this.error(message);
+      async handler(outputOptions, bundle) {
+        if (isServerBuild(this, viteConfig)) return;
+        report(this, [...scanBundle(outputOptions, bundle, false), ...(await scanPublicDir())]);
+      },
+    },
+
+    // Plugins listed after this one may still add or change files in their own `generateBundle`.
+    // `writeBundle` runs after the files are written; `this.error` there still fails the build.
+    writeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler(outputOptions, bundle) {
+        if (isServerBuild(this, viteConfig)) return;
+        report(this, scanBundle(outputOptions, bundle, true), WRITTEN_NOTE);
       },
     },
   };
-  return plugin as SecretKeyGuardPlugin;
 }

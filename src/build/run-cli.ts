@@ -5,18 +5,28 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redactSecrets } from '../key.js';
-import { DEFAULT_MAX_FILE_SIZE, formatReport, scanDirectory, scanFile, type AllowEntry, type Finding } from './scan.js';
+import {
+  formatReport,
+  scanDirectory,
+  scanFile,
+  scanFileName,
+  type AllowEntry,
+  type FileScanResult,
+  type Finding,
+} from './scan.js';
 
 export const USAGE = `Usage: stateset-guard [options] <dir-or-file>...
 
-Scans built files (JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG by default) for
-StateSet secret (sk_) and restricted (rk_) keys. Exits 1 on a finding, 0 when clean, 2 on a usage error.
+Scans built files (JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG, webmanifest, XML by
+default; any size) and all file names for StateSet secret (sk_) and restricted (rk_) keys.
+Exits 1 on a finding, 0 when clean, 2 on a usage error or when a folder has no file to scan.
 
 Options:
   --json            print {"ok": boolean, "findings": [{"file", "line", "column", "prefix"}]}
+                    (a key in a file name: "inFileName": true, line and column 0)
   --warn            report findings but exit 0
-  --include <glob>  scan only matching files (repeatable; relative to each folder)
-  --exclude <glob>  skip matching files (repeatable)
+  --include <glob>  scan only matching files (repeatable; relative to each folder; any case)
+  --exclude <glob>  skip matching files and their names (repeatable)
   --allow <key>     ignore this known test-fixture key (repeatable; /regex/flags also accepted)
   -h, --help        show this help`;
 
@@ -94,7 +104,25 @@ function parseArgs(args: readonly string[]): ParsedArgs {
   return parsed;
 }
 
-const toDisplay = (...parts: string[]): string => path.join(...parts).split(path.sep).join('/');
+/** A path as printed: forward slashes, and any key in it cut to its prefix. */
+const toDisplay = (...parts: string[]): string => redactSecrets(path.join(...parts).split(path.sep).join('/'));
+
+/** Files of one target by what was done with them. */
+type Counts = Record<FileScanResult, number>;
+
+/** Why a target yielded no file to scan: a wrong folder or globs would otherwise pass as clean. */
+function nothingScanned(target: string, kind: 'file' | 'dir', counts: Counts, parsed: ParsedArgs): string {
+  const name = toDisplay(target);
+  if (kind === 'file') return `${name} was not scanned: it is a binary file (by its extension or content)`;
+  if (counts.binary > 0) {
+    return `nothing scanned in ${name}: the ${counts.binary} matching file${counts.binary === 1 ? ' is' : 's are'} binary`;
+  }
+  const include = parsed.include.length
+    ? `--include ${parsed.include.map(redactSecrets).join(', ')}`
+    : 'the default --include (JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG, webmanifest, XML)';
+  const exclude = parsed.exclude.length ? ` and not --exclude ${parsed.exclude.map(redactSecrets).join(', ')}` : '';
+  return `nothing scanned in ${name}: no file in it matches ${include}${exclude}; check the folder (is it the build output?) and the globs`;
+}
 
 /** Runs the CLI and resolves to its exit code. */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
@@ -127,29 +155,28 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   }
 
   const findings: Finding[] = [];
-  const tooLarge: string[] = [];
+  const problems: string[] = [];
   let scanned = 0;
-  const onFile = (file: string, result: string): void => {
-    if (result === 'scanned') scanned++;
-    else if (result === 'too-large') tooLarge.push(file);
-  };
   try {
     for (const [target, kind] of kinds) {
+      const counts: Counts = { scanned: 0, binary: 0 };
       const options = {
         allow: parsed.allow,
         include: parsed.include.length ? parsed.include : undefined,
         exclude: parsed.exclude,
+        onFile: (_file: string, result: FileScanResult) => void counts[result]++,
       };
       if (kind === 'file') {
         // A file named on the command line is scanned whatever include/exclude say.
-        findings.push(...(await scanFile(target, toDisplay(target), { ...options, onFile })));
+        const inName = scanFileName(path.basename(target), options);
+        findings.push(...inName.map((finding) => ({ ...finding, file: toDisplay(target) })));
+        findings.push(...(await scanFile(target, toDisplay(target), options)));
       } else {
-        const found = await scanDirectory(target, {
-          ...options,
-          onFile: (file, result) => onFile(toDisplay(target, file), result),
-        });
+        const found = await scanDirectory(target, options);
         findings.push(...found.map((finding) => ({ ...finding, file: toDisplay(target, finding.file) })));
       }
+      scanned += counts.scanned;
+      if (counts.scanned === 0) problems.push(nothingScanned(target, kind, counts, parsed));
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -158,14 +185,16 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     return 2;
   }
 
-  for (const file of tooLarge) io.stderr.write(`stateset-guard: skipped ${file} (larger than ${DEFAULT_MAX_FILE_SIZE / 1024 / 1024} MiB)\n`);
   if (parsed.json) {
-    io.stdout.write(`${JSON.stringify({ ok: findings.length === 0, findings }, null, 2)}\n`);
-  } else if (findings.length === 0) {
-    io.stdout.write(`stateset-guard: no secret keys found (${scanned} file${scanned === 1 ? '' : 's'} scanned).\n`);
-  } else {
+    const ok = findings.length === 0 && problems.length === 0;
+    io.stdout.write(`${JSON.stringify({ ok, findings }, null, 2)}\n`);
+  } else if (findings.length > 0) {
     const report = formatReport(findings, { allowHint: 'pass it with --allow <key>' });
     io.stdout.write(`${parsed.warn ? 'Warning: ' : ''}${report}\n`);
+  } else if (problems.length === 0) {
+    io.stdout.write(`stateset-guard: no secret keys found (${scanned} file${scanned === 1 ? '' : 's'} scanned).\n`);
   }
-  return findings.length > 0 && !parsed.warn ? 1 : 0;
+  for (const problem of problems) io.stderr.write(`stateset-guard: ${problem}\n`);
+  if (findings.length > 0 && !parsed.warn) return 1;
+  return problems.length > 0 ? 2 : 0;
 }

@@ -2,19 +2,27 @@
  * The build-time scanner shared by the Vite/Rollup plugin and the `stateset-guard` CLI.
  * Node-only. Reports where a secret (`sk_`) or restricted (`rk_`) key sits in emitted text,
  * and never more of the key than its prefix (`sk_live_…`).
+ *
+ * Text is scanned in windows (files are read 8 MiB at a time), so no file is too large to scan.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SECRET_KEY_SOURCE, maskKey } from '../key.js';
+import { SECRET_KEY_SOURCE, maskKey, redactSecrets } from '../key.js';
 import { createFileFilter } from './glob.js';
 
-/** One secret key found in a file. `line` and `column` are 1-based; `column` counts UTF-16 code units. */
+/**
+ * One secret key found in a file. `line` and `column` are 1-based; `column` counts UTF-16 code units.
+ * A key in the file's name (or a folder's) is reported with `inFileName: true` and line and column 0.
+ */
 export interface Finding {
+  /** The file's name, with any key in it cut to its prefix. */
   file: string;
   line: number;
   column: number;
   /** The safe prefix of the key, e.g. `sk_live_…`. Never the key itself. */
   prefix: string;
+  /** Present when the key is in the file's path rather than its content. */
+  inFileName?: true;
 }
 
 /** A key known to be a harmless test fixture: the exact key, or a pattern tested against the whole key. */
@@ -25,23 +33,32 @@ export interface ScanTextOptions {
   allow?: readonly AllowEntry[] | undefined;
 }
 
-export type FileScanResult = 'scanned' | 'binary' | 'too-large';
+/** What was done with a file: its text scanned, or skipped as binary (by extension or content). */
+export type FileScanResult = 'scanned' | 'binary';
 
 export interface ScanDirectoryOptions extends ScanTextOptions {
-  /** Globs over paths relative to the scanned folder. Default: {@link DEFAULT_INCLUDE}. */
+  /** Globs over paths relative to the scanned folder, case-insensitive. Default: {@link DEFAULT_INCLUDE}. */
   include?: string | readonly string[] | undefined;
-  /** Globs over paths relative to the scanned folder. Default: none. */
+  /** Globs over paths relative to the scanned folder, case-insensitive. Default: none. */
   exclude?: string | readonly string[] | undefined;
-  /** Files larger than this many bytes are skipped (reported through `onFile`). Default 32 MiB. */
-  maxFileSize?: number | undefined;
   /** Called for each file that passed include/exclude, with what was done with it. */
   onFile?: ((file: string, result: FileScanResult) => void) | undefined;
 }
 
-/** The kinds of files scanned by default: JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT and SVG. */
-export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{js,mjs,cjs,html,htm,map,css,json,txt,svg}'];
+/** The kinds of files scanned by default: JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG, web manifests and XML. */
+export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{js,mjs,cjs,html,htm,map,css,json,txt,svg,webmanifest,xml}'];
 
-export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
+/** Files are read and scanned this many bytes at a time. */
+export const CHUNK_SIZE = 8 * 1024 * 1024;
+
+/**
+ * Characters each window of text shares with the next. Far longer than any key, so a key that
+ * starts in a window ends in it too (and `allow` sees the whole key).
+ */
+const OVERLAP = 1024;
+
+/** Characters kept before a window for the boundary check (`startsAtBoundary` looks back 6). */
+const LOOKBEHIND = 16;
 
 /**
  * The whole key token, built from the runtime pattern in `key.ts` (one source of truth for the prefix).
@@ -76,51 +93,179 @@ function isAllowed(key: string, allow: readonly AllowEntry[]): boolean {
   });
 }
 
-/** Maps an offset to a 1-based line and column; line breaks are `\n`, `\r\n` and `\r`. */
-function createLocator(text: string): (index: number) => { line: number; column: number } {
-  let lineStarts: number[] | undefined;
-  return (index) => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
-      }
-    }
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= index) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: index - lineStarts[low]! + 1 };
-  };
+/** A place in a text: 1-based line and column. */
+interface Location {
+  line: number;
+  column: number;
 }
 
-const INLINE_SOURCE_MAP = /sourceMappingURL=data:application\/json[^,\s]*;base64,([A-Za-z0-9+/]+={0,2})/g;
+/** Counts lines over text that arrives in pieces; line breaks are `\n`, `\r\n` and `\r`. */
+class LineCounter {
+  private line = 1;
+  private lineStart = 0;
+  /** Offset (in the whole text) up to which lines are counted. */
+  private counted = 0;
+  private afterCarriageReturn = false;
+
+  /** Counts the line breaks of `text` (which starts at offset `base` of the whole text) before offset `to`. */
+  advance(text: string, base: number, to: number): void {
+    for (let i = this.counted - base; i < to - base; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 10) {
+        if (!this.afterCarriageReturn) this.line++;
+        this.lineStart = base + i + 1;
+        this.afterCarriageReturn = false;
+      } else if (code === 13) {
+        this.line++;
+        this.lineStart = base + i + 1;
+        this.afterCarriageReturn = true;
+      } else {
+        this.afterCarriageReturn = false;
+      }
+    }
+    this.counted = Math.max(this.counted, to);
+  }
+
+  /** The location of offset `at` (in the whole text), which must still be in `text`. */
+  locate(text: string, base: number, at: number): Location {
+    this.advance(text, base, at);
+    return { line: this.line, column: at - this.lineStart + 1 };
+  }
+}
+
+const INLINE_SOURCE_MAP_START = /sourceMappingURL=data:application\/json[^,\s]*;base64,/g;
+
+const isBase64 = (code: number): boolean => isAlphanumeric(code) || code === 43 || code === 47 || code === 61; // + / =
+
+/**
+ * Finds keys in text that arrives in pieces (`push`, then `end`). Each piece is scanned except
+ * its last {@link OVERLAP} characters, which are scanned with the next one; only a short tail is
+ * kept, so memory stays flat however long the text. A base64 inline source map is decoded as it
+ * streams by and scanned too; its keys are reported at the `sourceMappingURL` comment.
+ */
+class TextScanner {
+  private buffer = '';
+  /** Offset of `buffer[0]` in the whole text. */
+  private base = 0;
+  /** Index in `buffer` before which everything is scanned. */
+  private position = 0;
+  private readonly lines = new LineCounter();
+  private readonly keyPattern = new RegExp(KEY_TOKEN_SOURCE, 'gi');
+  private inlineMap: Base64Scanner | undefined;
+
+  constructor(
+    private readonly allow: readonly AllowEntry[],
+    private readonly report: (location: Location, prefix: string) => void,
+  ) {}
+
+  push(text: string): void {
+    this.buffer += text;
+    this.scan(false);
+    this.trim();
+  }
+
+  end(): void {
+    this.scan(true);
+    this.inlineMap?.end();
+    this.inlineMap = undefined;
+  }
+
+  private scan(final: boolean): void {
+    for (;;) {
+      if (this.inlineMap) {
+        this.position = this.inlineMap.consume(this.buffer, this.position);
+        if (this.position === this.buffer.length && !final) return; // the map may go on in the next piece
+        this.inlineMap.end();
+        this.inlineMap = undefined;
+      }
+      const limit = final ? this.buffer.length : this.buffer.length - OVERLAP;
+      if (limit <= this.position) return;
+      const map = this.findInlineMap(limit);
+      this.scanKeys(map ? map.index : limit);
+      if (!map) return;
+      const location = this.lines.locate(this.buffer, this.base, this.base + map.index);
+      this.inlineMap = new Base64Scanner(new TextScanner(this.allow, (_, prefix) => this.report(location, prefix)));
+      this.position = map.index + map[0].length;
+    }
+  }
+
+  /** The next `sourceMappingURL=data:…;base64,` that starts before `limit`. */
+  private findInlineMap(limit: number): RegExpExecArray | null {
+    const start = this.buffer.indexOf('sourceMappingURL=data:', this.position);
+    if (start === -1 || start >= limit) return null;
+    INLINE_SOURCE_MAP_START.lastIndex = start;
+    const match = INLINE_SOURCE_MAP_START.exec(this.buffer);
+    return match && match.index < limit ? match : null;
+  }
+
+  /** Reports the keys that start before `stop`, and moves past them. */
+  private scanKeys(stop: number): void {
+    const pattern = this.keyPattern;
+    pattern.lastIndex = this.position;
+    let next = stop;
+    for (let match = pattern.exec(this.buffer); match && match.index < stop; match = pattern.exec(this.buffer)) {
+      if (startsAtBoundary(this.buffer, match.index) && !isAllowed(match[0], this.allow)) {
+        this.report(this.lines.locate(this.buffer, this.base, this.base + match.index), maskKey(match[0]));
+      }
+      next = Math.max(next, match.index + match[0].length);
+    }
+    this.position = next;
+  }
+
+  /** Drops the scanned text but a few characters of context. */
+  private trim(): void {
+    const keep = Math.max(0, this.position - LOOKBEHIND);
+    if (keep === 0) return;
+    this.lines.advance(this.buffer, this.base, this.base + keep);
+    this.buffer = this.buffer.slice(keep);
+    this.base += keep;
+    this.position -= keep;
+  }
+}
+
+/** Decodes a base64 run (an inline source map) as it streams by and passes the text to a scanner. */
+class Base64Scanner {
+  private carry = '';
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(private readonly target: TextScanner) {}
+
+  /** Takes the base64 characters of `text` from `start` on; returns where they end. */
+  consume(text: string, start: number): number {
+    let end = start;
+    while (end < text.length && isBase64(text.charCodeAt(end))) end++;
+    const chars = this.carry + text.slice(start, end);
+    const whole = chars.length - (chars.length % 4);
+    this.carry = chars.slice(whole);
+    if (whole > 0) this.target.push(this.decoder.decode(Buffer.from(chars.slice(0, whole), 'base64'), { stream: true }));
+    return end;
+  }
+
+  end(): void {
+    this.target.push(this.decoder.decode(Buffer.from(this.carry, 'base64')));
+    this.target.end();
+  }
+}
 
 /**
  * Finds every secret or restricted key in `text`, also inside base64 inline source maps
  * (`//# sourceMappingURL=data:application/json;base64,…`, reported at the comment).
  */
 export function scanText(text: string, fileName: string, options: ScanTextOptions = {}): Finding[] {
-  const allow = options.allow ?? [];
-  const locate = createLocator(text);
-  const found: Array<{ index: number; prefix: string }> = [];
-  for (const match of text.matchAll(new RegExp(KEY_TOKEN_SOURCE, 'gi'))) {
-    if (startsAtBoundary(text, match.index) && !isAllowed(match[0], allow)) {
-      found.push({ index: match.index, prefix: maskKey(match[0]) });
-    }
-  }
-  if (text.includes('sourceMappingURL=data:')) {
-    for (const match of text.matchAll(INLINE_SOURCE_MAP)) {
-      const map = Buffer.from(match[1]!, 'base64').toString('utf8');
-      for (const inner of scanText(map, fileName, options)) found.push({ index: match.index, prefix: inner.prefix });
-    }
-    found.sort((a, b) => a.index - b.index);
-  }
-  return found.map(({ index, prefix }) => ({ file: fileName, ...locate(index), prefix }));
+  const findings: Finding[] = [];
+  const file = redactSecrets(fileName);
+  const scanner = new TextScanner(options.allow ?? [], (location, prefix) => findings.push({ file, ...location, prefix }));
+  scanner.push(text);
+  scanner.end();
+  return findings;
+}
+
+/**
+ * Keys in a file's path (a file or folder named after a key ships that key in its URL).
+ * Reported with `inFileName: true`, line and column 0, and the path redacted.
+ */
+export function scanFileName(fileName: string, options: ScanTextOptions = {}): Finding[] {
+  return scanText(fileName, fileName, options).map(({ file, prefix }) => ({ file, line: 0, column: 0, prefix, inFileName: true }));
 }
 
 const BINARY_EXTENSIONS = new Set([
@@ -131,10 +276,26 @@ const BINARY_EXTENSIONS = new Set([
   'wasm', 'pdf', 'exe', 'dll', 'so', 'dylib', 'node', 'bin', 'dat',
 ]);
 
+/** Extensions of text files: scanned even when they hold a NUL byte. */
+const TEXT_EXTENSIONS = new Set([
+  'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'html', 'htm', 'xhtml', 'map', 'css',
+  'json', 'jsonld', 'txt', 'svg', 'webmanifest', 'xml', 'md', 'csv', 'yaml', 'yml',
+]);
+
+const extensionOf = (fileName: string): string => {
+  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot === -1 ? '' : base.slice(dot + 1).toLowerCase();
+};
+
 /** `true` for file names whose extension marks a binary file (images, fonts, media, archives, wasm). */
 export function isBinaryFileName(fileName: string): boolean {
-  const dot = fileName.lastIndexOf('.');
-  return dot !== -1 && BINARY_EXTENSIONS.has(fileName.slice(dot + 1).toLowerCase());
+  return BINARY_EXTENSIONS.has(extensionOf(fileName));
+}
+
+/** `true` for file names whose extension marks a text file (JS, HTML, source maps, JSON, XML, …). */
+export function isTextFileName(fileName: string): boolean {
+  return TEXT_EXTENSIONS.has(extensionOf(fileName));
 }
 
 /** `true` when the first 8000 bytes hold a NUL byte, as in images and other binary files. */
@@ -144,63 +305,153 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** Decodes UTF-8 (a leading BOM is dropped so columns match what editors show). */
+type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/**
+ * The encoding of text that starts with `head`: UTF-16 with a byte order mark, or without one when
+ * every other byte of the start is NUL (ASCII text in UTF-16); UTF-8 otherwise.
+ */
+function encodingOf(head: Uint8Array): TextEncoding {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const pairs = Math.min(head.length, 1024) >> 1;
+  if (pairs < 2) return 'utf-8';
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) evenNuls++;
+    if (head[i + 1] === 0) oddNuls++;
+  }
+  if (oddNuls >= pairs * 0.9 && evenNuls <= pairs * 0.1) return 'utf-16le';
+  if (evenNuls >= pairs * 0.9 && oddNuls <= pairs * 0.1) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** Decodes UTF-8, or UTF-16 (see `encodingOf`); a leading BOM is dropped so columns match what editors show. */
 export function decodeText(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
+  return new TextDecoder(encodingOf(bytes)).decode(bytes);
 }
 
 /**
- * Scans one file on disk; `displayName` becomes `Finding.file`. Binary files (by extension or
- * content) and files over `maxFileSize` are skipped and reported through `onFile`.
+ * Scans bytes that arrive in pieces. The first piece decides the encoding, and whether the file
+ * is binary: a NUL byte in its first 8000 bytes, unless the name has a text extension or the
+ * text is UTF-16. Returns `undefined` for a binary file.
+ */
+class ByteScanner {
+  private decoder: TextDecoder | undefined;
+  private readonly findings: Finding[] = [];
+  private readonly text: TextScanner;
+
+  constructor(
+    private readonly fileName: string,
+    options: ScanTextOptions,
+  ) {
+    const file = redactSecrets(fileName);
+    this.text = new TextScanner(options.allow ?? [], (location, prefix) => this.findings.push({ file, ...location, prefix }));
+  }
+
+  /** Scans the next piece; `false` when the first piece shows a binary file (then stop). */
+  push(bytes: Uint8Array): boolean {
+    if (!this.decoder) {
+      const encoding = encodingOf(bytes);
+      if (encoding === 'utf-8' && !isTextFileName(this.fileName) && looksBinary(bytes)) return false;
+      this.decoder = new TextDecoder(encoding);
+    }
+    this.text.push(this.decoder.decode(bytes, { stream: true }));
+    return true;
+  }
+
+  end(): Finding[] {
+    if (this.decoder) this.text.push(this.decoder.decode());
+    this.text.end();
+    return this.findings;
+  }
+}
+
+/**
+ * Scans an emitted asset's bytes (decoded as in `decodeText`); `undefined` for a binary asset
+ * (by extension, or a NUL byte in the first 8000 bytes of a file without a text extension).
+ */
+export function scanBytes(bytes: Uint8Array, fileName: string, options: ScanTextOptions = {}): Finding[] | undefined {
+  if (isBinaryFileName(fileName)) return undefined;
+  const scanner = new ByteScanner(fileName, options);
+  for (let start = 0; start < bytes.length || start === 0; start += CHUNK_SIZE) {
+    if (!scanner.push(bytes.subarray(start, start + CHUNK_SIZE))) return undefined;
+  }
+  return scanner.end();
+}
+
+/**
+ * Scans one file on disk, {@link CHUNK_SIZE} bytes at a time (no file is too large);
+ * `displayName` becomes `Finding.file` (redacted). Binary files (by extension or content) are
+ * skipped and reported through `onFile`.
  */
 export async function scanFile(
   filePath: string,
   displayName: string,
   options: ScanDirectoryOptions = {},
 ): Promise<Finding[]> {
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (isBinaryFileName(filePath)) {
     options.onFile?.(displayName, 'binary');
     return [];
   }
-  if ((await stat(filePath)).size > maxFileSize) {
-    options.onFile?.(displayName, 'too-large');
-    return [];
-  }
-  const bytes = await readFile(filePath);
-  if (looksBinary(bytes)) {
-    options.onFile?.(displayName, 'binary');
-    return [];
+  const scanner = new ByteScanner(displayName, options);
+  const handle = await open(filePath, 'r');
+  try {
+    const chunk = new Uint8Array(Math.min(CHUNK_SIZE, Math.max((await handle.stat()).size, 64 * 1024)));
+    let bytesRead: number;
+    do {
+      ({ bytesRead } = await handle.read(chunk, 0, chunk.length, null));
+      if (!scanner.push(chunk.subarray(0, bytesRead))) {
+        options.onFile?.(displayName, 'binary');
+        return [];
+      }
+    } while (bytesRead > 0);
+  } finally {
+    await handle.close();
   }
   options.onFile?.(displayName, 'scanned');
-  return scanText(decodeText(bytes), displayName, options);
+  return scanner.end();
 }
 
-/** Every file below `dir`, as sorted forward-slash paths relative to it. Symlinked folders are not followed. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+/**
+ * Every file below `dir`, as sorted forward-slash paths relative to it. Symlinked folders are
+ * followed (Vite copies their contents), each real folder once, so a link loop ends.
+ */
+async function listFiles(dir: string, prefix = '', visited = new Set<string>()): Promise<string[]> {
+  const real = await realpath(path.join(dir, prefix));
+  if (visited.has(real)) return [];
+  visited.add(real);
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
   for (const entry of entries) {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await listFiles(dir, relative)));
-    else if (entry.isFile()) files.push(relative);
-    else if (entry.isSymbolicLink()) {
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
       const target = await stat(path.join(dir, relative)).catch(() => undefined);
-      if (target?.isFile()) files.push(relative);
+      isDirectory = target?.isDirectory() ?? false;
+      isFile = target?.isFile() ?? false;
     }
+    if (isDirectory) files.push(...(await listFiles(dir, relative, visited)));
+    else if (isFile) files.push(relative);
   }
   return files;
 }
 
 /**
- * Scans every file below `dir` that matches `include` and not `exclude` (globs over paths relative
- * to `dir`). `Finding.file` is that relative path, with forward slashes.
+ * Scans every file below `dir` that matches `include` and not `exclude` (case-insensitive globs
+ * over paths relative to `dir`), and the paths of all files not excluded, for keys in a file or
+ * folder name. `Finding.file` is that relative path, with forward slashes and keys redacted.
  */
 export async function scanDirectory(dir: string, options: ScanDirectoryOptions = {}): Promise<Finding[]> {
-  const filter = createFileFilter(options.include ?? DEFAULT_INCLUDE, options.exclude ?? []);
+  const exclude = options.exclude ?? [];
+  const filter = createFileFilter(options.include ?? DEFAULT_INCLUDE, exclude);
+  const notExcluded = createFileFilter('**', exclude);
   const findings: Finding[] = [];
   for (const file of await listFiles(dir)) {
+    if (notExcluded(file)) findings.push(...scanFileName(file, options));
     if (filter(file)) findings.push(...(await scanFile(path.join(dir, file), file, options)));
   }
   return findings;
@@ -218,15 +469,20 @@ export interface FormatReportOptions {
   limit?: number | undefined;
 }
 
+/** `file:line:column  prefix`, or `file  prefix (in the file name)`; keys in the file name are redacted. */
+function formatFinding(finding: Finding): string {
+  const file = redactSecrets(finding.file);
+  if (finding.inFileName) return `${file}  ${finding.prefix} (in the file name)`;
+  return `${file}:${finding.line}:${finding.column}  ${finding.prefix}`;
+}
+
 /** A human-readable report: one `file:line:column  prefix` line per finding, then how to fix it. */
 export function formatReport(findings: readonly Finding[], options: FormatReportOptions = {}): string {
   if (findings.length === 0) return 'No secret keys found.';
   const limit = options.limit ?? 100;
   const count = findings.length === 1 ? 'a secret key' : `${findings.length} secret keys`;
   const lines = [`Found ${count} (sk_/rk_) in files that would be shipped to the browser:`];
-  for (const finding of findings.slice(0, limit)) {
-    lines.push(`  ${finding.file}:${finding.line}:${finding.column}  ${finding.prefix}`);
-  }
+  for (const finding of findings.slice(0, limit)) lines.push(`  ${formatFinding(finding)}`);
   if (findings.length > limit) lines.push(`  … and ${findings.length - limit} more`);
   lines.push(FIX_ADVICE);
   lines.push(

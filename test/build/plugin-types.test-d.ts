@@ -2,10 +2,19 @@
  * Type-level checks (Vitest typecheck and `tsc --noEmit`): the guard's plugin object is accepted
  * both by Vite's `defineConfig({ plugins })` and by Rollup's `plugins` option.
  */
-import type { Plugin as RollupPlugin, RollupOptions } from 'rollup';
-import { defineConfig, type PluginOption } from 'vite';
+import type { NormalizedOutputOptions, OutputBundle, PluginContext, Plugin as RollupPlugin, RollupOptions } from 'rollup';
+import { defineConfig, type PluginOption, type Plugin as VitePlugin, type ResolvedConfig, type Rolldown } from 'vite';
 import { describe, expectTypeOf, it } from 'vitest';
-import { secretKeyGuard, type SecretKeyGuardOptions } from '../../src/build/index.js';
+import {
+  checkViteConfig,
+  secretKeyGuard,
+  type GuardOutputBundle,
+  type GuardOutputOptions,
+  type GuardPluginContext,
+  type GuardViteConfig,
+  type SecretKeyGuardOptions,
+  type SecretKeyGuardPlugin,
+} from '../../src/build/index.js';
 
 describe('secretKeyGuard types', () => {
   it('fits Vite and Rollup plugin lists', () => {
@@ -21,5 +30,18 @@ describe('secretKeyGuard types', () => {
     expectTypeOf<SecretKeyGuardOptions['mode']>().toEqualTypeOf<'error' | 'warn' | undefined>();
     // @ts-expect-error: unknown mode
     secretKeyGuard({ mode: 'silent' });
+  });
+});
+
+describe('secretKeyGuard types without importing vite or rollup', () => {
+  it("accepts Vite's and Rollup's own types where it declares its own", () => {
+    expectTypeOf<ResolvedConfig>().toExtend<Parameters<typeof checkViteConfig>[0]>();
+    expectTypeOf<ResolvedConfig>().toExtend<GuardViteConfig>();
+    expectTypeOf<OutputBundle>().toExtend<GuardOutputBundle>();
+    expectTypeOf<Rolldown.OutputBundle>().toExtend<GuardOutputBundle>();
+    expectTypeOf<NormalizedOutputOptions>().toExtend<GuardOutputOptions>();
+    expectTypeOf<PluginContext>().toExtend<GuardPluginContext>();
+    expectTypeOf<SecretKeyGuardPlugin>().toExtend<VitePlugin>();
+    expectTypeOf<SecretKeyGuardPlugin>().toExtend<RollupPlugin>();
   });
 });
