@@ -66,7 +66,8 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     channels.push(channel);
     const post = (message: Message): void => channel.postMessage(message);
     const startedAt = new Map<string, number>();
-    const waiting = new Map<string, (entry?: Entry) => void>();
+    /** Per key, the flights of this tab waiting for another tab's answer (several, after a `clearCache` mid-wait). */
+    const waiting = new Map<string, Set<(entry?: Entry) => void>>();
     // Other tabs' answers, unchecked: each is checked against the row's schema when this tab asks for its key.
     const received = new Map<string, Entry>();
     channel.onmessage = ({ data }: MessageEvent<unknown>) => {
@@ -80,24 +81,30 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         received.set(key, entry);
         if (received.size > 100) received.delete(received.keys().next().value!);
       }
-      waiting.get(key)?.(entry);
+      for (const done of waiting.get(key) ?? []) done(entry);
     };
     /** A peer's entry if the schema accepts its value, kept no longer than this tab's TTL from now. */
     const checked = (entry: Entry | undefined, ttl: number, schema?: Schema): Entry | undefined =>
       entry && schema?.safeParse(entry.value).success ? { value: entry.value, expires: Math.min(entry.expires, Date.now() + ttl) } : undefined;
-    /** A peer's answer for `key` if one is on its way (up to `wait`), else `undefined` at once. One flight per key waits. */
+    /** A peer's answer for `key` if one is on its way (up to `wait`), else `undefined` at once. */
     const peer = async (key: string, signal?: AbortSignal): Promise<Entry | undefined> => {
       const left = (startedAt.get(key) ?? -Infinity) + wait - Date.now();
-      return left > 0 ? new Promise((resolve, reject) => {
+      if (left <= 0) return void startedAt.delete(key); // (a tab that closed mid-request never says it ended)
+      return new Promise((resolve, reject) => {
+        const flights = waiting.get(key) ?? new Set();
+        waiting.set(key, flights);
         const done = (entry?: Entry): void => {
           clearTimeout(timer);
-          waiting.delete(key);
+          signal?.removeEventListener('abort', stop);
+          flights.delete(done);
+          if (!flights.size && waiting.get(key) === flights) waiting.delete(key);
           resolve(entry);
         };
+        const stop = (): void => (reject(signal!.reason), done());
         const timer = setTimeout(done, left);
-        signal?.addEventListener('abort', () => (reject(signal.reason), done()));
-        waiting.set(key, done);
-      }) : undefined;
+        signal?.addEventListener('abort', stop);
+        flights.add(done);
+      });
     };
     const shared = (<T>(cacheKey: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal, schema?: Schema) => {
       const key = cacheKey.slice(0, -id.length);
@@ -118,7 +125,8 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         }
       }, fresh, signal);
     }) as Cache;
-    return Object.assign(shared, { put: cache.put, clear: cache.clear });
+    // Clearing forgets what other tabs sent too: the next calls go to the network (or wait for a tab already asking).
+    return Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) });
   };
   return Object.assign(share, { close: () => channels.forEach((channel) => channel.close()) });
 }

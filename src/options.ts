@@ -28,7 +28,7 @@ export interface ClientOptions {
    */
   accountId?: string;
   /**
-   * Milliseconds to wait for each attempt's answer before `TimeoutError`.
+   * Milliseconds to wait for each attempt's response headers, and again for its body, before `TimeoutError`.
    * @default 10000
    */
   timeout?: number;

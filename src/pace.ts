@@ -63,7 +63,8 @@ export function createPacer({ perSecond, burst }: Plan, now = (): number => Date
   let until = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refill = (time = now()): number => {
-    tokens = Math.min(burst - sent, tokens + ((time - last) * perSecond) / 1000);
+    // A clock set back (NTP, the user) refills nothing rather than draining the bucket for as long as the step.
+    tokens = Math.min(burst - sent, tokens + (Math.max(0, time - last) * perSecond) / 1000);
     return (last = time);
   };
   const pump = (): void => {

@@ -3,7 +3,7 @@
  * tabs: BroadcastChannel delivers to every other channel object of that name, as it does between tabs.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
+import { AbortError, clearCache, createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
 import { accountBalance } from './stand-in/data.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
@@ -54,6 +54,31 @@ describe('crossTab()', () => {
     const balances = await Promise.all([first, ...rest]);
     expect(gets()).toHaveLength(1);
     for (const balance of balances) expect(balance).toEqual(balances[0]);
+  });
+
+  it('clearCache forgets what other tabs sent: the next call goes to the network', async () => {
+    const [a, b] = [tab(), tab()];
+    await getBalance(a);
+    await deliver();
+    clearCache(b);
+    await getBalance(b);
+    expect(gets()).toHaveLength(2);
+  });
+
+  it('every flight waiting for another tab gets its answer, also after a clearCache mid-wait', async () => {
+    const [a, b] = [tab(), tab()];
+    api.fault({ path: '/v1/account/balance', delay: 400 });
+    const first = getBalance(a);
+    await deliver();
+    const started = Date.now();
+    const waiting = getBalance(b);
+    clearCache(b); // forgets b's flight: its next call is a second flight for the same key
+    const again = getBalance(b);
+    const [fromA, one, two] = await Promise.all([first, waiting, again]);
+    expect(Date.now() - started).toBeLessThan(2_000); // not the 10 s `wait` of an orphaned waiter
+    expect(one).toEqual(fromA);
+    expect(two).toEqual(fromA);
+    expect(gets()).toHaveLength(1);
   });
 
   it('when the tab fetching fails, a waiting tab sends its own request', async () => {

@@ -144,6 +144,42 @@ describe('network failure', () => {
     }
   });
 
+  it('a body that stalls after the headers is TimeoutError after `timeout` ms, and does not hold later calls', async () => {
+    let fetches = 0;
+    // Headers at once, then half a body and nothing more; the stream ignores the abort, as a broken fetch might.
+    const fetch = async (): Promise<Response> => {
+      fetches++;
+      const body = new ReadableStream({ start: (stream) => stream.enqueue(new TextEncoder().encode('{"object":')) });
+      return new Response(body, { headers: { 'Content-Type': 'application/json' } });
+    };
+    const c = client({ fetch, timeout: 100, rateLimit: false });
+    const started = Date.now();
+    const error = await rejection(getBalance(c));
+    expect(error).toMatchObject({ name: 'TimeoutError', code: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await rejection(getBalance(c))).toMatchObject({ name: 'TimeoutError' });
+    expect(fetches).toBe(2); // the second call sent its own request instead of joining the stalled one
+  });
+
+  it('a real server that stalls mid-body: the call is TimeoutError', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createHttpServer((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' });
+      response.write('{"object":');
+    });
+    server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const error = await rejection(getBalance(client({ apiBase: `http://127.0.0.1:${port}/v1`, timeout: 150 })));
+      expect(error).toMatchObject({ name: 'TimeoutError', code: 'timeout' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a dropped connection is NetworkError', async () => {
     api.fault({ destroy: true });
     expect(await rejection(getBalance(client()))).toBeInstanceOf(NetworkError);

@@ -172,6 +172,22 @@ describe('createPacer', () => {
     expect(other.released).toHaveLength(6);
   });
 
+  it('a clock set back does not freeze the queue for the length of the step', async () => {
+    let time = 1_000_000;
+    const pacer = createPacer({ perSecond: 10, burst: 2 }, () => time);
+    const signal = new AbortController().signal;
+    for (let index = 0; index < 2; index++) {
+      await pacer.take(signal);
+      pacer.see();
+    }
+    time -= 60_000; // an NTP correction
+    let released = false;
+    void pacer.take(signal).then(() => { released = true; });
+    time += 100;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(released).toBe(true);
+  });
+
   it('takes a negative or garbled Remaining for an empty bucket at most: the next call goes at the plan rate', async () => {
     for (const left of ['-50', 'many']) {
       const { pacer, released, calls } = setup({ perSecond: 10, burst: 20 });
