@@ -83,6 +83,8 @@ export function createClient(options: ClientOptions): Client {
       statusCodes: [429, 500, 502, 503, 504],
       jitter: true,
       backoffLimit: MAX_WAIT,
+      // ky also reads rate-limit headers we do not (`RateLimit-Reset`, …): however long they say, it waits no longer.
+      maxRetryAfter: MAX_WAIT,
       // Our own errors (a refused secret, a call aborted in the queue) and waits beyond MAX_WAIT are final.
       shouldRetry: ({ error }) =>
         error instanceof StateSetError || (error instanceof HTTPError && (retryAfterMs(error.response.headers) ?? 0) > MAX_WAIT) ? false : undefined,

@@ -142,7 +142,7 @@ function integerIn(name: string, value: number, min: number, max: number): numbe
 
 function normalizeRateLimit(value: ClientOptions['rateLimit']): Plan | false {
   const plan = typeof value === 'string' ? plans[value] && { perSecond: plans[value], burst: 2 * plans[value] } : value;
-  return plan === false || (plan && plan.perSecond > 0 && plan.burst >= 1)
+  return plan === false || (plan && plan.perSecond >= 1e-3 && plan.burst >= 1) // (at least one request per 1,000 s: a timer's range)
     ? plan
     : invalidOption(`rateLimit must be 'free', 'starter', 'growth', { perSecond, burst } or false.`);
 }

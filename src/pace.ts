@@ -89,7 +89,10 @@ export function createPacer({ perSecond, burst }: Plan, now = (): number => Date
       // The headers can only lower the bucket (another tab or client spends from the key too), never raise it.
       if (response?.status === 429 || (left === '0' && tokens >= 1)) {
         tokens = 0;
-        until = Math.max(until, time + (retryAfterMs(response!.headers, time) ?? 0));
+        // A pause the server only hints at (no 429) that is longer than MAX_WAIT is more likely our clock being
+        // behind the server's (`X-RateLimit-Reset` is absolute) than a limit: the bucket alone paces then.
+        const wait = retryAfterMs(response!.headers, time) ?? 0;
+        until = Math.max(until, time + (response!.status === 429 || wait <= MAX_WAIT ? wait : 0));
       } else if (left && tokens >= +left + 1) {
         tokens = Math.max(0, +left); // a server's negative count is an empty bucket, not a debt
       }

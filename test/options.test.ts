@@ -35,6 +35,9 @@ describe('other options', () => {
     ['retry -1', { retry: -1 }], ['retry 1.5', { retry: 1.5 }], ['retry 11', { retry: 11 }],
     ['accountId with a space', { accountId: 'acct 1' }], ['accountId with a newline', { accountId: 'acct_1\r\nX-Evil: 1' }], ['accountId number', { accountId: 5 as never }],
     ['fetch not a function', { fetch: 'fetch' as never }],
+    // Below one request per 1,000 s the pacer's wait would overflow a timer (and fire at once, over and over).
+    ['rateLimit of 1e-6 per second', { rateLimit: { perSecond: 1e-6, burst: 1 } }], ['rateLimit burst 0', { rateLimit: { perSecond: 1, burst: 0 } }],
+    ['rateLimit plan name', { rateLimit: 'enterprise' as never }],
   ])('refuses %s', (_name, options) => {
     expect(make(options)).toThrow(ConfigError);
     expect(make(options)).toThrow(expect.objectContaining({ code: 'invalid_option' }));

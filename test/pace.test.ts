@@ -151,6 +151,18 @@ describe('createPacer', () => {
     expect(next.settled).toBe(true);
   });
 
+  it('without a 429, ignores a Reset beyond MAX_WAIT (our clock behind the server\'s): the bucket paces, no call fails', async () => {
+    const { pacer, call, released } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
+    const reset = Math.ceil(Date.now() / 1000) + 120; // two minutes "ahead": a skewed clock, not a limit
+    pacer.see(answer(200, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }));
+    const next = call();
+    await vi.advanceTimersByTimeAsync(100); // one token at the plan rate
+    expect(next.settled).toBe(true);
+    expect(released).toHaveLength(2); // released with a token, not failed with the wait
+  });
+
   it('does not pause when the server agrees with the bucket, and syncs down to a lower Remaining', async () => {
     const { pacer, released, calls } = setup({ perSecond: 10, burst: 20 });
     calls(20);

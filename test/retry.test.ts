@@ -1,6 +1,8 @@
 /** Retries: GETs are retried on 5xx and 429, bounded by `retry`; other 4xx never. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, createClient, getBalance, getProduct, RateLimitError, type Client } from '../src/index.js';
+import { advanceUntil, useFakeClock } from './fake-clock.js';
+import { accountBalance } from './stand-in/data.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
 let api: StandIn;
@@ -49,5 +51,28 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ name: 'RateLimitError', code: 'rate_limit_exceeded', status: 429, retryAfter: 0 });
     expect(balanceCalls()).toBe(2);
+  });
+});
+
+describe('waits ky reads from headers we do not', () => {
+  beforeEach(useFakeClock);
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('a 429 with only RateLimit-Reset: 100 (seconds) is retried after 30 s at most, not 100 s', async () => {
+    const body = JSON.stringify(accountBalance('pk_test_retry2', undefined));
+    const sent: number[] = [];
+    const fetch = async (): Promise<Response> => {
+      sent.push(Date.now());
+      return sent.length === 1
+        ? new Response(JSON.stringify({ error: { code: 'rate_limit_exceeded', message: 'slow down' } }), { status: 429, headers: { 'RateLimit-Reset': '100' } })
+        : new Response(body, { headers: { 'Content-Type': 'application/json' } });
+    };
+    const c = createClient({ publishableKey: 'pk_test_retry2', retry: 1, rateLimit: false, timeout: 200_000, fetch });
+    let done = false;
+    void getBalance(c).then(() => { done = true; });
+    const took = await advanceUntil(() => done, undefined, 1_000);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]! - sent[0]!).toBeLessThanOrEqual(30_000);
+    expect(took).toBeLessThanOrEqual(31_000);
   });
 });

@@ -175,6 +175,17 @@ describe('one client per key', () => {
     expect(gets()[1]!.headers['x-account-id']).toBe('acct_other1');
   });
 
+  it('attributes that differ only in spelling (a trailing slash, a padded key) share one client: one request', async () => {
+    const key = freshKey();
+    const widgets = [
+      mount({ 'publishable-key': key }),
+      mount({ 'publishable-key': key, 'api-base': `${api.url}/` }),
+      mount({ 'publishable-key': ` ${key} ` }),
+    ];
+    await Promise.all(widgets.map((widget) => loaded(widget)));
+    expect(gets()).toHaveLength(1);
+  });
+
   it('one widget leaving does not cancel the request another is waiting for', async () => {
     api.fault({ delay: 150 });
     const key = freshKey();

@@ -23,6 +23,12 @@ export async function loadBalance(source: WidgetSource, signal: AbortSignal, fre
   const id = JSON.stringify([source.publishableKey, source.apiBase, source.accountId]);
   const map = (clients ??= new Map());
   let client = map.get(id);
-  if (!client) map.set(id, (client = createClient(source)));
+  if (!client) {
+    // Attributes that differ only in spelling (`…/v1` and `…/v1/`, a padded key) share one client, so one pacer.
+    const made = createClient(source);
+    const normal = JSON.stringify([source.publishableKey.trim(), made.apiBase, made.accountId]);
+    client = map.get(normal) ?? made;
+    map.set(id, client).set(normal, client);
+  }
   return getBalance(client, { signal, fresh });
 }
