@@ -33,7 +33,7 @@ export interface ClientOptions {
    */
   timeout?: number;
   /**
-   * How many times a GET is retried on 5xx or 429 (with `Retry-After` or jittered exponential backoff). `0` turns retries off.
+   * How many times a GET is retried on 429, 500, 502, 503 or 504 (with `Retry-After` or jittered exponential backoff). `0` turns retries off.
    * @default 2
    */
   retry?: number;

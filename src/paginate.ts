@@ -2,6 +2,7 @@
 import type { Client } from './client.js';
 import { InvalidResponseError } from './errors.js';
 import { redactSecrets } from './key.js';
+import { own } from './options.js';
 import type { List, ListParams } from './list.js';
 import type { CallOptions } from './transport.js';
 
@@ -16,10 +17,11 @@ export type ListCall<T, P extends ListParams> = (client: Client, params?: P, opt
 export async function* paginate<T extends { id: string }, P extends ListParams>(
   call: ListCall<T, P>, client: Client, params?: P, options?: CallOptions,
 ): AsyncGenerator<T, void, undefined> {
-  const backwards = params?.ending_before !== undefined;
-  let cursor = backwards ? params?.ending_before : params?.starting_after;
+  const first: P = own(params); // own properties only, read once
+  const backwards = first.ending_before !== undefined;
+  let cursor = backwards ? first.ending_before : first.starting_after;
   for (;;) {
-    const page = await call(client, { ...params, [backwards ? 'ending_before' : 'starting_after']: cursor } as P, options);
+    const page = await call(client, { ...first, [backwards ? 'ending_before' : 'starting_after']: cursor }, options);
     yield* page.data;
     const edge = backwards ? page.data[0] : page.data.at(-1);
     if (!page.has_more || !edge) return;

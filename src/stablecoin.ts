@@ -4,6 +4,7 @@ import type { Client } from './client.js';
 import { fillPath, type Endpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { decimalString } from './money.js';
+import { own } from './options.js';
 import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
@@ -37,7 +38,7 @@ export interface StablecoinBalanceParams {
 export async function getStablecoinBalance(
   client: Client, address: string, params?: StablecoinBalanceParams, options?: CallOptions,
 ): Promise<StablecoinBalance> {
-  const includePending = params?.include_pending;
+  const { include_pending: includePending } = own(params); // own properties only, read once
   if (includePending !== undefined && typeof includePending !== 'boolean') throw new ValidationError('include_pending', 'must be a boolean.');
   return send(
     client, stablecoinBalanceEndpoint, options,

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ApiError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidResponseError, listProducts, NetworkError,
-  request, StateSetError, TimeoutError, type Client,
+  paginate, request, StateSetError, TimeoutError, type Client,
 } from '../src/index.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
@@ -247,6 +247,18 @@ describe("a call's options cannot steer it", () => {
     }
     expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => sent.url)).toEqual(['/v1/products', `/v1/products/${id}`]);
     expect(api.requests.every((sent) => sent.headers['x-account-id'] === undefined)).toBe(true);
+  });
+
+  it('getStablecoinBalance and paginate read no parameter from Object.prototype either', async () => {
+    const c = client();
+    Object.assign(Object.prototype, { include_pending: true, ending_before: 'prod_zzz' });
+    try {
+      await getStablecoinBalance(c, address, {});
+      for await (const product of paginate(listProducts, c, { limit: 2 })) { void product; break; }
+    } finally {
+      for (const name of ['include_pending', 'ending_before']) delete (Object.prototype as Record<string, unknown>)[name];
+    }
+    expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => sent.url)).toEqual([`/v1/stablecoin/balance/${address}`, '/v1/products?limit=2']);
   });
 
   it('listProducts: a getter cannot pass the check with one status and send another; unknown names are refused', async () => {

@@ -200,6 +200,18 @@ describe('one client per key', () => {
 });
 
 describe('refresh', () => {
+  it('a refresh beyond a timer\'s range (1e10 s, Infinity) waits, instead of firing at once over and over', async () => {
+    for (const refresh of ['1e10', 'Infinity']) {
+      const element = mount({ 'publishable-key': freshKey(), refresh });
+      let loads = 0;
+      element.addEventListener('stateset:load', () => loads++);
+      await loaded(element);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(loads, refresh).toBe(1);
+      element.remove();
+    }
+  });
+
   it('re-reads every N seconds, pauses while the tab is hidden, and catches up at once when shown', async () => {
     vi.useFakeTimers();
     const element = mount({ 'publishable-key': freshKey(), refresh: '30' });

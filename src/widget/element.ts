@@ -161,7 +161,8 @@ export class StateSetBalanceElement extends Base {
     const seconds = Number(this.#attr('refresh'));
     if (!(seconds > 0) || this.#abort || !this.isConnected || this.ownerDocument.visibilityState === 'hidden') return;
     if (this.#error && setupCodes.test(this.#error.code)) return;
-    this.#timer = setTimeout(() => void this.#load(), Math.max(0, this.#loadedAt + Math.max(5, seconds) * 1000 - Date.now()));
+    // (At most a timer's range, about 24.8 days: beyond it a timer fires at once, over and over.)
+    this.#timer = setTimeout(() => void this.#load(), Math.min(2_147_483_647, Math.max(0, this.#loadedAt + Math.max(5, seconds) * 1000 - Date.now())));
   }
 
   #render(): void {
