@@ -67,3 +67,27 @@ describe('scenario 5: no exposed rate-limit headers, a plan enforced', () => {
     expect(calls(api.requests).some((r) => r.status === 429)).toBe(true);
   });
 });
+
+describe('a body that stalls after the headers (the stand-in sends half of it, then nothing)', () => {
+  it('fails the call with TimeoutError after `timeout` ms, closes the connection, and the next call gets its own request', async () => {
+    api.fault({ path: '/v1/account/balance', stall: true, times: 1 });
+    const { page, pageErrors } = await openPage();
+    await openLab(page, site.origin);
+    const outcome = await page.evaluate(async (apiBase) => {
+      const { createClient, getBalance } = (window as unknown as LabWindow).stateset;
+      const client = createClient({ publishableKey: 'pk_test_stalledBody1', apiBase, timeout: 500, retry: 0 });
+      const started = performance.now();
+      const first = await getBalance(client).then(() => 'ok', (error: { name: string }) => error.name);
+      const ms = performance.now() - started;
+      const second = await getBalance(client).then((balance) => balance.object, (error: { name: string }) => error.name);
+      return { first, ms, second };
+    }, api.url);
+    expect(outcome.first).toBe('TimeoutError');
+    expect(outcome.ms).toBeLessThan(3_000);
+    expect(outcome.second).toBe('balance');
+    const [stalled, next] = calls(api.requests, '/v1/account/balance');
+    await expect.poll(() => stalled!.gaveUp, { timeout: 2_000 }).toBe(true); // Chromium closed it when the body was cancelled
+    expect(next!.status).toBe(200);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -43,6 +43,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** The status answered with; 0 while pending or when no answer was sent (destroyed socket, client gone). */
   status: number;
+  /** Set when the client closed the connection before the answer was complete (a `stall` fault it gave up on). */
+  gaveUp?: true;
 }
 
 export interface Fault {
@@ -60,6 +62,8 @@ export interface Fault {
   body?: 'html' | 'malformed-json' | 'drift-extra' | 'drift-missing' | 'empty';
   /** Destroy the socket without answering. */
   destroy?: boolean;
+  /** Send the headers and half of the body, then nothing more (until the client goes away). */
+  stall?: boolean;
 }
 
 export interface StandIn {
@@ -419,14 +423,16 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     return fault;
   }
 
-  function write(res: ServerResponse, record: RecordedRequest, reply: Reply): void {
+  function write(res: ServerResponse, record: RecordedRequest, reply: Reply, stall = false): void {
     const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text?.body ?? '');
     const headers: Record<string, string | number> = { ...reply.headers, 'Content-Length': Buffer.byteLength(body) };
     if (reply.json !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
     else if (reply.text !== undefined) headers['Content-Type'] = reply.text.contentType;
     record.status = reply.status;
     res.writeHead(reply.status, headers);
-    res.end(body);
+    if (!stall) return void res.end(body);
+    res.write(body.slice(0, body.length >> 1));
+    res.on('close', () => { record.gaveUp = true; });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -475,7 +481,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
     if (fault?.retryAfter !== undefined) reply.headers['Retry-After'] = fault.retryAfter;
     Object.assign(reply.headers, { 'X-Request-Id': requestId }, corsHeaders(origin, false));
-    write(res, record, reply);
+    write(res, record, reply, fault?.stall);
   }
 
   const server = createServer((req, res) => void handle(req, res));
