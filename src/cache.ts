@@ -120,12 +120,12 @@ export interface StaleOptions {
    * `0`: always wait for the network (useful with `ifError`).
    * @default Infinity
    */
-  window?: number;
+  window?: number | undefined;
   /**
    * Serve the stale entry, however old, when the request fails with a network error, a timeout, a 429 or a 5xx.
    * @default false
    */
-  ifError?: boolean;
+  ifError?: boolean | undefined;
 }
 
 const transient = (error: unknown): boolean => {

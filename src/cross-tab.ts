@@ -11,12 +11,12 @@ export interface CrossTabOptions {
    * Channel name prefix. Tabs share only within the same name, publishable key and account.
    * @default 'stateset'
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * How long (ms) to wait for another tab's request in flight before sending our own.
    * @default 10000
    */
-  wait?: number;
+  wait?: number | undefined;
 }
 
 /** A `share` option for `createClient`; `close()` closes the channels it opened. */

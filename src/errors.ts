@@ -35,7 +35,7 @@ const ownName = /^(StateSet|SecretKey|InvalidKey|EndpointNotAllowed|Config|Valid
  * `true` for any error of this library, also one thrown in another realm (iframe), where
  * `instanceof` fails: it then matches on `name` and a string `code`.
  */
-export function isStateSetError(error: unknown): error is StateSetError {
+export function isStateSetError(error: unknown): error is KnownStateSetError {
   const candidate = error as { name?: unknown; code?: unknown } | null;
   return error instanceof StateSetError || (typeof candidate?.code === 'string' && ownName.test(candidate.name as string));
 }
@@ -101,7 +101,7 @@ export interface ApiErrorDetails {
 
 /** The API answered with a non-2xx status. `code` is the server's `error.code`. */
 export class ApiError extends StateSetError {
-  override name: string = 'ApiError';
+  override name: 'ApiError' | 'RateLimitError' = 'ApiError';
   // Set together by Object.assign below.
   declare readonly status: number;
   declare readonly type: string | undefined;
@@ -117,6 +117,7 @@ export class ApiError extends StateSetError {
 /** 429 after every retry. `retryAfter` is how long the server asked to wait, in ms. */
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError' as const;
+  declare readonly code: 'rate_limit_exceeded';
   /** Milliseconds to wait before trying again (from `Retry-After` or `X-RateLimit-Reset`, else an estimate). */
   declare readonly retryAfter: number;
   constructor(what: string, details: ApiErrorDetails, retryAfter: number, options?: { cause?: unknown }) {
@@ -163,3 +164,12 @@ export class InvalidResponseError extends StateSetError {
     this.status = status;
   }
 }
+
+/**
+ * Every error this library throws, as a union that narrows by `name` (which also works across realms, where
+ * `instanceof` does not): `if (isStateSetError(error) && error.name === 'RateLimitError') error.retryAfter`.
+ */
+export type KnownStateSetError =
+  | SecretKeyError | InvalidKeyError | EndpointNotAllowedError | ConfigError | ValidationError
+  | (ApiError & { readonly name: 'ApiError' }) | RateLimitError | NetworkError | TimeoutError | AbortError | InvalidResponseError
+  | (StateSetError & { readonly name: 'StateSetError' });

@@ -25,7 +25,7 @@ export {
   StateSetError, isStateSetError, SecretKeyError, InvalidKeyError, EndpointNotAllowedError, ConfigError, ValidationError,
   ApiError, RateLimitError, NetworkError, TimeoutError, AbortError, InvalidResponseError,
 } from './errors.js';
-export type { StateSetErrorCode, ApiErrorDetails } from './errors.js';
+export type { StateSetErrorCode, ApiErrorDetails, KnownStateSetError } from './errors.js';
 
 export { clearCache } from './client.js';
 export { staleWhileRevalidate } from './cache.js';

@@ -35,15 +35,15 @@ export type DateFilterValue = number | string | Date;
 /** Parameters every list endpoint takes, named as the API names them. */
 export interface ListParams {
   /** Page size, 1 to 100. @default 10 (the API's default) */
-  limit?: number;
+  limit?: number | undefined;
   /** Cursor: the id of the last item of the previous page. */
-  starting_after?: string;
+  starting_after?: string | undefined;
   /** Cursor: the id of the first item of the next page (paging backwards). */
-  ending_before?: string;
+  ending_before?: string | undefined;
   /** Filter on creation time: `{ gte: '2024-01-01' }`. */
-  created?: { gt?: DateFilterValue; gte?: DateFilterValue; lt?: DateFilterValue; lte?: DateFilterValue };
+  created?: { gt?: DateFilterValue | undefined; gte?: DateFilterValue | undefined; lt?: DateFilterValue | undefined; lte?: DateFilterValue | undefined } | undefined;
   /** Related objects to expand: `['variants']` is sent as `expand[]=variants`. */
-  expand?: readonly string[];
+  expand?: readonly string[] | undefined;
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;

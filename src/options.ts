@@ -20,28 +20,28 @@ export interface ClientOptions {
    * Base URL of the API. Must be `https:`; plain `http:` only for `localhost`, `127.0.0.1` and `[::1]`.
    * @default 'https://api.stateset.com/v1'
    */
-  apiBase?: string;
+  apiBase?: string | undefined;
   /**
    * Act for a connected account; sent as the `X-Account-Id` header.
    * @default undefined
    * @example 'acct_1a2b3c'
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Milliseconds to wait for each attempt's response headers, and again for its body, before `TimeoutError`.
    * @default 10000
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * How many times a GET is retried on 429, 500, 502, 503 or 504 (with `Retry-After` or jittered exponential backoff). `0` turns retries off.
    * @default 2
    */
-  retry?: number;
+  retry?: number | undefined;
   /**
    * The `fetch` to use: for SSR, tests or instrumentation. Every request is checked for secrets before it is called.
    * @default globalThis.fetch (looked up at call time)
    */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * The response cache. Each endpoint keeps its own TTL (balance 5 s, stablecoin 15 s, products 60 s) unless `ttl`
    * (ms) overrides them all; `maxEntries` bounds it (least recently used go first); `swr: staleWhileRevalidate()`
@@ -49,30 +49,30 @@ export interface ClientOptions {
    * @default { maxEntries: 100 }
    * @example cache: { ttl: 30_000, maxEntries: 500, swr: staleWhileRevalidate() }
    */
-  cache?: false | CacheOptions;
+  cache?: false | CacheOptions | undefined;
   /**
    * Client-side pacing: calls queue (first come, first served) so this client stays within your plan:
    * `'free'` (10/s, burst 20), `'starter'` (100/s, 200), `'growth'` (1,000/s, 2,000), your own, or `false`.
    * @default 'free'
    * @example rateLimit: { perSecond: 50, burst: 100 }
    */
-  rateLimit?: keyof typeof plans | Plan | false;
+  rateLimit?: keyof typeof plans | Plan | false | undefined;
   /**
    * Share cached responses and requests in flight with the other tabs of this origin.
    * @default undefined (off)
    * @example share: crossTab()
    */
-  share?: Share;
+  share?: Share | undefined;
 }
 
 /** The `cache` option of `createClient`. */
 export interface CacheOptions {
   /** Milliseconds an answer stays fresh, for every endpoint. @default each endpoint's own (balance 5 s, stablecoin 15 s, products 60 s) */
-  ttl?: number;
+  ttl?: number | undefined;
   /** How many answers are kept; the least recently used go first. `0` keeps none. @default 100 */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Serve expired answers while refreshing them: `staleWhileRevalidate()`. @default undefined (off) */
-  swr?: Stale;
+  swr?: Stale | undefined;
 }
 
 /** Options after normalisation: every field set, every value checked. */

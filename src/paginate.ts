@@ -15,7 +15,8 @@ export type ListCall<T, P extends ListParams> = (client: Client, params?: P, opt
  * @example for await (const product of paginate(listProducts, client, { limit: 100 })) { … }
  */
 export async function* paginate<T extends { id: string }, P extends ListParams>(
-  call: ListCall<T, P>, client: Client, params?: P, options?: CallOptions,
+  // NoInfer: `P` comes from the call, so a misspelt parameter is an excess property here too.
+  call: ListCall<T, P>, client: Client, params?: NoInfer<P>, options?: CallOptions,
 ): AsyncGenerator<T, void, undefined> {
   const first: P = own(params); // own properties only, read once
   const backwards = first.ending_before !== undefined;

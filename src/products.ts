@@ -38,7 +38,7 @@ export const productEndpoint: Endpoint<Product> = {
 /** Parameters of `listProducts`. */
 export interface ListProductsParams extends ListParams {
   /** Only products with this status. @example 'active' */
-  status?: 'active' | 'archived' | (string & {});
+  status?: 'active' | 'archived' | (string & {}) | undefined;
 }
 
 /**

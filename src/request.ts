@@ -15,7 +15,7 @@ import { send, type CallOptions } from './transport.js';
 /** Options of `request()`. */
 export interface RequestOptions extends CallOptions {
   /** Query parameters, encoded as the API documents (`created[gte]`, `expand[]`). */
-  query?: Query;
+  query?: Query | undefined;
 }
 
 /**
@@ -25,9 +25,12 @@ export interface RequestOptions extends CallOptions {
 export type ResponseOf<Path extends string> =
   Path extends '/account/balance' ? Balance
   : Path extends '/products' ? List<Product>
-  : Path extends `/products/${string}` ? Product
-  : Path extends `/stablecoin/balance/${string}` ? StablecoinBalance
+  : Path extends `/products/${infer Id}` ? OneSegment<Id, Product>
+  : Path extends `/stablecoin/balance/${infer Address}` ? OneSegment<Address, StablecoinBalance>
   : unknown;
+
+/** `Body` when `Segment` can be one non-empty path segment (`prod_1`, or any `string`), else `unknown`. */
+type OneSegment<Segment extends string, Body> = Segment extends '' | `${string}/${string}` ? unknown : Body;
 
 /**
  * Calls an allowed endpoint by method and path (relative to `apiBase`) and returns its validated body, typed by path.

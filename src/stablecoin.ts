@@ -26,8 +26,8 @@ export const stablecoinBalanceEndpoint: Endpoint<StablecoinBalance> = {
 
 /** Parameters of `getStablecoinBalance`. */
 export interface StablecoinBalanceParams {
-  /** Include pending transfers in `available`. */
-  include_pending?: boolean;
+  /** Include pending transfers in `available`. @default false */
+  include_pending?: boolean | undefined;
 }
 
 /**

@@ -16,9 +16,10 @@ import { retryAfterMs } from './pace.js';
 /** Per-call options, accepted by every call as its last argument. */
 export interface CallOptions {
   /** Cancels the call (queued or in flight); it then rejects with `AbortError`. Others sharing its request are not affected. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Skip the cached value. The call still shares a request in flight, is paced, and stores its result. */
-  fresh?: boolean;
+  /** @default false */
+  fresh?: boolean | undefined;
 }
 
 /**
@@ -71,7 +72,8 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
   let response: Response;
   let text: string;
   try {
-    response = await state.http(url, { method: row.method, signal });
+    // (ky's types refuse an explicit `undefined` signal under exactOptionalPropertyTypes; at run time it is the same as none.)
+    response = await state.http(url, { method: row.method, signal: signal as AbortSignal });
     text = await read(response);
   } catch (error) {
     // Whatever ky or fetch threw, as one of our errors.

@@ -121,8 +121,8 @@ async function viteBuild(
       configFile: false,
       logLevel: 'silent',
       customLogger: captureLogger(logs),
-      define: extra.define,
-      environments: extra.environments,
+      ...(extra.define && { define: extra.define }),
+      ...(extra.environments && { environments: extra.environments }),
       plugins: [guard ? [secretKeyGuard(guard)] : [], extra.plugins ?? []],
       build: { outDir, emptyOutDir: true, sourcemap: extra.sourcemap ?? false },
     });

@@ -1,7 +1,7 @@
 /** Type tests of the public API (run by `vitest --typecheck`). */
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  createClient, getBalance, getProduct, listProducts, paginate, request, getStablecoinBalance, RateLimitError, StateSetError,
+  createClient, getBalance, getProduct, isStateSetError, listProducts, paginate, request, getStablecoinBalance, RateLimitError, StateSetError,
   type Balance, type Client, type List, type Product, type StablecoinBalance, type ClientOptions, type StateSetErrorCode,
 } from '../src/index.js';
 
@@ -41,7 +41,36 @@ describe('public types', () => {
 
   it('errors carry typed codes', () => {
     expectTypeOf<RateLimitError['retryAfter']>().toEqualTypeOf<number>();
+    expectTypeOf<RateLimitError['code']>().toEqualTypeOf<'rate_limit_exceeded'>();
     expectTypeOf<StateSetError['code']>().toEqualTypeOf<StateSetErrorCode>();
     expectTypeOf<'timeout'>().toExtend<StateSetErrorCode>();
+  });
+
+  it('isStateSetError narrows by name, as it must across realms where instanceof fails', () => {
+    const error: unknown = undefined;
+    if (isStateSetError(error) && error.name === 'RateLimitError') expectTypeOf(error.retryAfter).toEqualTypeOf<number>();
+    if (isStateSetError(error) && error.name === 'ApiError') expectTypeOf(error.status).toEqualTypeOf<number>();
+    if (isStateSetError(error) && error.name === 'SecretKeyError') expectTypeOf(error.code).toEqualTypeOf<'secret_key_refused'>();
+    if (isStateSetError(error)) expectTypeOf(error).toExtend<StateSetError>();
+  });
+
+  it('request() gives unknown for paths no row can match', () => {
+    expectTypeOf(request(client, 'GET', '/products/prod_1/variants')).resolves.toBeUnknown();
+    expectTypeOf(request(client, 'GET', '/products/')).resolves.toBeUnknown();
+    expectTypeOf(request(client, 'GET', '/stablecoin/balance/')).resolves.toBeUnknown();
+  });
+
+  it('paginate catches a misspelt parameter next to a valid one, as the list call does', () => {
+    // @ts-expect-error 'stauts' is not a parameter of listProducts
+    void paginate(listProducts, client, { limit: 100, stauts: 'active' });
+    void paginate(listProducts, client, { limit: 100, status: 'active' });
+  });
+
+  it('optional fields accept undefined under exactOptionalPropertyTypes (this project compiles with it on)', () => {
+    const maybeSignal = undefined as AbortSignal | undefined;
+    const maybeBase = undefined as string | undefined;
+    const c = createClient({ publishableKey: 'pk_test_x', apiBase: maybeBase, accountId: undefined, cache: { ttl: undefined } });
+    void getBalance(c, { signal: maybeSignal, fresh: undefined });
+    void listProducts(c, { limit: undefined, created: { gte: undefined } });
   });
 });

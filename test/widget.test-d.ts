@@ -20,6 +20,9 @@ test('the events are typed on the element and on document', () => {
   document.addEventListener('stateset:load', (event) => expectTypeOf(event.detail).toEqualTypeOf<Balance>());
   document.addEventListener('stateset:error', (event) => expectTypeOf(event.detail.error).toEqualTypeOf<StateSetError>());
   new StateSetBalanceElement().addEventListener('stateset:load', (event) => expectTypeOf(event.detail.available).toBeArray());
+  // They bubble and cross shadow roots, so window and a shadow root hear them too.
+  window.addEventListener('stateset:load', (event) => expectTypeOf(event.detail).toEqualTypeOf<Balance>());
+  document.body.attachShadow({ mode: 'open' }).addEventListener('stateset:error', (event) => expectTypeOf(event.detail.error).toEqualTypeOf<StateSetError>());
 });
 
 test('formatAmount takes an API amount', () => {

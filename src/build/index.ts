@@ -40,13 +40,13 @@ export interface SecretKeyGuardOptions {
    * without `/` matches the base name anywhere (`*.map`). JS chunks are always scanned, whatever
    * their name. Default: JS, MJS, CJS, HTML, source maps, CSS, JSON, TXT, SVG, webmanifest, XML.
    */
-  include?: string | string[];
+  include?: string | readonly string[] | undefined;
   /** Globs over emitted file names to skip (content and name), case-insensitive. Default: none. */
-  exclude?: string | string[];
+  exclude?: string | readonly string[] | undefined;
   /** Known test-fixture keys to ignore: exact key strings, or RegExps tested against the whole key. */
-  allow?: AllowEntry[];
+  allow?: readonly AllowEntry[] | undefined;
   /** `'error'` (default) fails the build on a finding; `'warn'` reports it and lets the build finish. */
-  mode?: 'error' | 'warn';
+  mode?: 'error' | 'warn' | undefined;
 }
 
 /*

@@ -208,4 +208,6 @@ declare global {
   }
   interface HTMLElementEventMap extends StateSetBalanceEventMap {}
   interface DocumentEventMap extends StateSetBalanceEventMap {}
+  interface WindowEventMap extends StateSetBalanceEventMap {}
+  interface ShadowRootEventMap extends StateSetBalanceEventMap {}
 }

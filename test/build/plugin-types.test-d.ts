@@ -7,6 +7,7 @@ import { defineConfig, type PluginOption, type Plugin as VitePlugin, type Resolv
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   checkViteConfig,
+  DEFAULT_INCLUDE,
   secretKeyGuard,
   type GuardOutputBundle,
   type GuardOutputOptions,
@@ -43,5 +44,9 @@ describe('secretKeyGuard types without importing vite or rollup', () => {
     expectTypeOf<PluginContext>().toExtend<GuardPluginContext>();
     expectTypeOf<SecretKeyGuardPlugin>().toExtend<VitePlugin>();
     expectTypeOf<SecretKeyGuardPlugin>().toExtend<RollupPlugin>();
+  });
+
+  it('takes readonly arrays, such as its own DEFAULT_INCLUDE or an `as const` list', () => {
+    expectTypeOf(secretKeyGuard).toBeCallableWith({ include: DEFAULT_INCLUDE, allow: ['pk_test_fixture', /fixture$/] as const });
   });
 });

@@ -26,3 +26,8 @@ export const current: Balance | undefined = (element as StateSetBalanceElement).
 export const formatted: FormattedAmount = formatAmount('20.00', 'ssusd', 'en-US');
 // @ts-expect-error amounts are numbers or decimal strings
 formatAmount(null, 'usd');
+
+// Strict consumers (exactOptionalPropertyTypes): optional fields take `undefined` as well as a value.
+declare const maybeSignal: AbortSignal | undefined;
+declare const maybeBase: string | undefined;
+export const optionalsAccepted = getBalance(createClient({ publishableKey: 'pk_test_123', apiBase: maybeBase }), { signal: maybeSignal });
