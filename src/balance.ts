@@ -2,18 +2,26 @@
 import * as z from 'zod/mini';
 import type { Client } from './client.js';
 import type { Endpoint } from './endpoint.js';
-import { money } from './money.js';
+import { money, type Money } from './money.js';
 import { send, type CallOptions } from './transport.js';
 
-/** The balance schema: loose, so fields the API adds later pass through. */
-export const balanceSchema = /* @__PURE__ */ z.looseObject({
+/** The account balance: `available` and `pending` amounts per currency. */
+export interface Balance {
+  object: 'balance';
+  livemode: boolean;
+  available: Money[];
+  pending: Money[];
+}
+/**
+ * The balance schema: loose, so fields the API adds later pass through at run time. The annotation checks at
+ * compile time that what it validates is a `Balance` (the types have no index signature, so typos do not compile).
+ */
+export const balanceSchema: z.ZodMiniType<Balance> = /* @__PURE__ */ z.looseObject({
   object: z.literal('balance'),
   livemode: z.boolean(),
   available: z.array(money),
   pending: z.array(money),
 });
-/** The account balance: `available` and `pending` amounts per currency. */
-export type Balance = z.infer<typeof balanceSchema>;
 
 /** Allow-list row of `getBalance`. */
 export const balanceEndpoint: Endpoint<Balance> = { method: 'GET', path: '/account/balance', schema: balanceSchema, ttl: 5_000 };

@@ -11,7 +11,7 @@ export { getBalance } from './balance.js';
 export type { Balance } from './balance.js';
 export type { Money } from './money.js';
 export { listProducts, getProduct } from './products.js';
-export type { Product, ListProductsParams } from './products.js';
+export type { Product, ExpandedVariant, ListProductsParams } from './products.js';
 export { getStablecoinBalance } from './stablecoin.js';
 export type { StablecoinBalance, StablecoinBalanceParams } from './stablecoin.js';
 export type { List, ListParams, DateFilterValue } from './list.js';

@@ -13,7 +13,6 @@ export interface List<T> {
   url?: string | undefined;
   total_count?: number | undefined;
   next_cursor?: string | null | undefined;
-  [field: string]: unknown;
 }
 
 /** The list envelope around an item schema. */

@@ -12,7 +12,11 @@ export const amount = /* @__PURE__ */ z.custom<number | string>(
   (value) => typeof value === 'number' || isDecimal(value),
   'expected a number or a decimal string',
 );
-/** `{ amount, currency }`; unknown fields pass through. */
-export const money = /* @__PURE__ */ z.looseObject({ amount, currency: z.string() });
 /** An amount with its currency (`ssusd`, …). */
-export type Money = z.infer<typeof money>;
+export interface Money {
+  /** A number, or a decimal string such as `"20.00"` (exact: never turned into a float). */
+  amount: number | string;
+  currency: string;
+}
+/** `{ amount, currency }`; unknown fields pass through at run time (the types list the documented ones). */
+export const money: z.ZodMiniType<Money> = /* @__PURE__ */ z.looseObject({ amount, currency: z.string() });

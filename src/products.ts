@@ -4,12 +4,31 @@ import type { Client } from './client.js';
 import { fillPath, type Endpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { listQuery, listSchema, type List, type ListParams } from './list.js';
-import { money } from './money.js';
+import { money, type Money } from './money.js';
 import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
-/** The product schema: loose, so fields the API adds later pass through. */
-export const productSchema = /* @__PURE__ */ z.looseObject({
+/** A product. `variants` are ids, or objects when expanded (`expand: ['variants']`). */
+export interface Product {
+  id: string;
+  object: 'product';
+  name: string;
+  status: string;
+  price: Money;
+  description?: string | null | undefined;
+  /** Unix seconds. */
+  created?: number | undefined;
+  images?: string[] | undefined;
+  variants?: Array<string | ExpandedVariant> | undefined;
+}
+/** An expanded variant: its `id`, and whatever fields the API sends (not described here). */
+export interface ExpandedVariant {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** The product schema: loose, so fields the API adds later pass through at run time; checked to give a `Product`. */
+export const productSchema: z.ZodMiniType<Product> = /* @__PURE__ */ z.looseObject({
   id: z.string(),
   object: z.literal('product'),
   name: z.string(),
@@ -20,8 +39,6 @@ export const productSchema = /* @__PURE__ */ z.looseObject({
   images: z.optional(z.array(z.string())),
   variants: z.optional(z.array(z.union([z.string(), z.looseObject({ id: z.string() })]))),
 });
-/** A product. `variants` are ids, or objects when expanded (`expand: ['variants']`). */
-export type Product = z.infer<typeof productSchema>;
 
 /** A product id: `prod_` followed by letters, digits or `_`. */
 export const productId = /^prod_[A-Za-z0-9_]{1,255}$/;

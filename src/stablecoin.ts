@@ -8,13 +8,16 @@ import { own } from './options.js';
 import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
-/** The stablecoin balance schema: decimal strings, loose objects. */
-export const stablecoinBalanceSchema = /* @__PURE__ */ z.looseObject({
+/** Balances of one address, as decimal strings (`"1250.000000"`). */
+export interface StablecoinBalance {
+  address: string;
+  balances: { available: string; pending: string; locked: string; total: string };
+}
+/** The stablecoin balance schema: decimal strings, loose objects (checked to give a `StablecoinBalance`). */
+export const stablecoinBalanceSchema: z.ZodMiniType<StablecoinBalance> = /* @__PURE__ */ z.looseObject({
   address: z.string(),
   balances: z.looseObject({ available: decimalString, pending: decimalString, locked: decimalString, total: decimalString }),
 });
-/** Balances of one address, as decimal strings (`"1250.000000"`). */
-export type StablecoinBalance = z.infer<typeof stablecoinBalanceSchema>;
 
 /** A StateSet address: `stateset1` and 38 or more lowercase letters or digits. */
 export const stablecoinAddress = /^stateset1[a-z0-9]{38,}$/;

@@ -54,6 +54,23 @@ describe('public types', () => {
     if (isStateSetError(error)) expectTypeOf(error).toExtend<StateSetError>();
   });
 
+  it('response types list the documented fields only, so a misspelt one does not compile', () => {
+    const check = (balance: Balance, page: List<Product>, product: Product, onchain: StablecoinBalance): void => {
+      // @ts-expect-error has_more, not hasMore
+      void page.hasMore;
+      // @ts-expect-error name, not nmae
+      void product.nmae;
+      // @ts-expect-error available, not avaliable
+      void balance.avaliable;
+      // @ts-expect-error total, not totl
+      void onchain.balances.totl;
+      // @ts-expect-error amount, not amout
+      void product.price.amout;
+    };
+    void check;
+    expectTypeOf<keyof Product>().toEqualTypeOf<'id' | 'object' | 'name' | 'status' | 'price' | 'description' | 'created' | 'images' | 'variants'>();
+  });
+
   it('request() gives unknown for paths no row can match', () => {
     expectTypeOf(request(client, 'GET', '/products/prod_1/variants')).resolves.toBeUnknown();
     expectTypeOf(request(client, 'GET', '/products/')).resolves.toBeUnknown();
