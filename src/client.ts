@@ -8,8 +8,12 @@ import { assertNoSecret, assertPublishableKey } from './key.js';
 import { invalidOption, own, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
 import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
 
-/** A configured client. Pass it to every call: `getBalance(client)`. */
+/** Types only (nothing at run time): marks objects made by `createClient`, so a look-alike does not compile. */
+declare const made: unique symbol;
+
+/** A configured client, made by `createClient`. Pass it to every call: `getBalance(client)`. */
 export interface Client {
+  readonly [made]: true;
   /** `false` for `pk_test_` keys, `true` for `pk_live_` keys. */
   readonly livemode: boolean;
   /** The API base URL, without a trailing slash. */
@@ -101,7 +105,7 @@ export function createClient(options: ClientOptions): Client {
     },
     fetch: guardedFetch(normalized.fetch, pacer),
   });
-  const client: Client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase: normalized.apiBase, accountId: normalized.accountId });
+  const client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase: normalized.apiBase, accountId: normalized.accountId }) as Client;
   const cache = createCache(normalized.cache);
   states.set(client, { http, cache: normalized.share?.(cache, id) ?? cache, id, ttl: normalized.cache.ttl, timeout: normalized.timeout });
   return client;

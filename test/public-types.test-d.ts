@@ -35,6 +35,8 @@ describe('public types', () => {
     // @ts-expect-error publishableKey is required
     createClient({});
     expectTypeOf<Client>().not.toHaveProperty('publishableKey');
+    // @ts-expect-error only createClient makes a client: a look-alike object does not compile
+    void listProducts({ livemode: false, apiBase: 'https://api.stateset.com/v1', accountId: undefined });
     // @ts-expect-error unknown list parameters are type errors
     void listProducts(client, { limt: 5 });
   });
