@@ -29,7 +29,7 @@ export type { StateSetErrorCode, ApiErrorDetails, KnownStateSetError } from './e
 
 export { clearCache } from './client.js';
 export { staleWhileRevalidate } from './cache.js';
-export type { StaleOptions, Stale, Share } from './cache.js';
+export type { StaleOptions, Stale, Share, Cache, Entry, Load, Schema } from './cache.js';
 export { crossTab } from './cross-tab.js';
 export type { CrossTab, CrossTabOptions } from './cross-tab.js';
 export type { Plan } from './pace.js';
