@@ -117,6 +117,7 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         post({ key, started: true });
         try {
           const value = await load(flight);
+          received.delete(key); // an answer another tab sent meanwhile is older than ours
           post({ key, value, expires: Date.now() + ttl });
           return value;
         } catch (error) {

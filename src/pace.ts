@@ -63,8 +63,11 @@ export function createPacer({ perSecond, burst }: Plan, now = (): number => Date
   let until = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refill = (time = now()): number => {
-    // A clock set back (NTP, the user) refills nothing rather than draining the bucket for as long as the step.
-    tokens = Math.min(burst - sent, tokens + (Math.max(0, time - last) * perSecond) / 1000);
+    const step = time - last;
+    // A clock set back (NTP, the user) refills nothing rather than draining the bucket for as long as the step,
+    // and moves a server-set pause back with it.
+    if (step < 0) until += step;
+    else tokens = Math.min(burst - sent, tokens + (step * perSecond) / 1000);
     return (last = time);
   };
   const pump = (): void => {

@@ -32,8 +32,8 @@ export interface CallOptions {
 export async function send<T>(client: Client, row: Endpoint<T>, options: CallOptions | undefined, path = row.path, query?: string): Promise<T> {
   const state = clientState(client);
   const { signal, fresh } = own(options); // own properties only, read once
-  // Its brand, which also holds for a signal of another realm (an iframe's).
-  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') invalidOption('signal must be an AbortSignal.');
+  // Its brand (`[object AbortSignal]`), which also holds for a signal of another realm (an iframe's).
+  if (signal !== undefined && String(signal) !== '[object AbortSignal]') invalidOption('signal must be an AbortSignal.');
   const url = `${client.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
   try {
@@ -57,12 +57,14 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
    */
   const read = async (response: Response): Promise<string> => {
     const reader = response.body?.getReader();
+    // No stream to read (a fetch polyfill's Response, a stub): its text() is all there is.
+    if (!reader) return response.text();
     const decoder = new TextDecoder();
     let late = false;
     let text = '';
-    const timer = setTimeout(() => void reader?.cancel((late = true)), state.timeout);
+    const timer = setTimeout(() => void reader.cancel((late = true)), state.timeout);
     try {
-      for (let chunk; reader && !(chunk = await reader.read()).done;) text += decoder.decode(chunk.value, { stream: true });
+      for (let chunk; !(chunk = await reader.read()).done;) text += decoder.decode(chunk.value, { stream: true });
     } finally {
       clearTimeout(timer);
     }

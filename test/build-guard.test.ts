@@ -691,6 +691,15 @@ describe('audit fixes', () => {
       expect(logs.match(/assets\/index-[\w-]+\.js:\d+:\d+ {2}sk_live_…/g)).toHaveLength(1);
       expect(logs.match(/assets\/late\.js:1:9 {2}sk_live_…/g)).toHaveLength(1);
     });
+
+    it('with source maps on, a chunk no plugin changed is not reported again after writing (Vite hands out a new map object on each read)', async () => {
+      const root = await copyFixture('vite-app', { LITERAL: liveKey });
+      const result = await viteBuild(root, { mode: 'warn' }, { sourcemap: true });
+      expect(result.error).toBeUndefined();
+      const logs = result.logs.join('\n');
+      expect(logs.match(/assets\/index-[\w-]+\.js:\d+:\d+ {2}sk_live_…/g)).toHaveLength(1);
+      expect(logs).not.toMatch(/already on disk|do not deploy/i);
+    });
   });
 
   describe('4: keys in file names', () => {

@@ -81,6 +81,24 @@ describe('crossTab()', () => {
     expect(gets()).toHaveLength(1);
   });
 
+  it("an older answer another tab sent while this tab's own request was in flight does not replace this tab's newer one", async () => {
+    const name = `race-${run}`;
+    const body = (amount: string) => JSON.stringify({ object: 'balance', livemode: false, available: [{ amount, currency: 'ssusd' }], pending: [] });
+    const slowTab = (amount: string, delay: number): Client => {
+      const share = crossTab({ name });
+      shares.push(share);
+      const fetch = async (): Promise<Response> => {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        return new Response(body(amount), { headers: { 'Content-Type': 'application/json' } });
+      };
+      return createClient({ publishableKey: 'pk_test_tabs1', rateLimit: false, share, fetch });
+    };
+    const [a, b] = [slowTab('1.00', 50), slowTab('2.00', 200)]; // both send; b's answer comes later
+    await Promise.all([getBalance(a), getBalance(b)]);
+    await deliver();
+    expect((await getBalance(b)).available[0]!.amount).toBe('2.00');
+  });
+
   it('when the tab fetching fails, a waiting tab sends its own request', async () => {
     const [a, b] = [tab(), tab()];
     api.fault({ path: '/v1/account/balance', delay: 300, status: 500, times: 1 });

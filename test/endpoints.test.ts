@@ -5,6 +5,7 @@ import {
   ApiError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidResponseError, listProducts, NetworkError,
   paginate, request, StateSetError, TimeoutError, type Client,
 } from '../src/index.js';
+import { accountBalance } from './stand-in/data.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
 let api: StandIn;
@@ -178,6 +179,15 @@ describe('network failure', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('reads a Response without a body stream (a fetch polyfill, a stub) through its text()', async () => {
+    const json = JSON.stringify(accountBalance('pk_test_endpoints1', undefined));
+    class PolyfillResponse extends Response {
+      override get body(): null { return null; }
+    }
+    const fetch = async (): Promise<Response> => new PolyfillResponse(json, { headers: { 'Content-Type': 'application/json' } });
+    expect(await getBalance(client({ fetch }))).toMatchObject({ object: 'balance' });
   });
 
   it('a dropped connection is NetworkError', async () => {

@@ -200,6 +200,19 @@ describe('createPacer', () => {
     expect(released).toBe(true);
   });
 
+  it('a clock set back also moves a server-set pause back: calls do not fail for the length of the step', async () => {
+    let time = 1.7e12;
+    const pacer = createPacer({ perSecond: 10, burst: 20 }, () => time);
+    const signal = new AbortController().signal;
+    await pacer.take(signal);
+    pacer.see(answer(429, { 'Retry-After': '1' }));
+    time += 60_000;
+    expect(await pacer.take(signal)).toBe(0);
+    pacer.see(answer());
+    time -= 3_600_000; // an hour back
+    expect(await pacer.take(signal)).toBe(0); // a token, not a 3,541 s pause that fails the call
+  });
+
   it('takes a negative or garbled Remaining for an empty bucket at most: the next call goes at the plan rate', async () => {
     for (const left of ['-50', 'many']) {
       const { pacer, released, calls } = setup({ perSecond: 10, burst: 20 });

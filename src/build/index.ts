@@ -227,7 +227,8 @@ function isServerBuild(context: GuardPluginContext, config: GuardViteConfig | un
 type Snapshot = readonly unknown[];
 
 const snapshotOf = (item: GuardOutputChunk | GuardOutputAsset): Snapshot =>
-  item.type === 'chunk' ? [item.code, item.map] : [item.source];
+  // (A map as text: Vite's chunk.map is a new object on every read, so comparing objects would always see a change.)
+  item.type === 'chunk' ? [item.code, item.map?.toString()] : [item.source];
 
 function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   return a.length === b.length && a.every((value, i) => {
