@@ -24,9 +24,10 @@ export const budgets: readonly Budget[] = [
   { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 18_000, aim: 16_000 },
   { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_000, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
-  // we measure 4.4 kB (4.1 before the audit's defences: prototype-safe options, redaction, a bounded body read); CI holds
-  // a 4.4 kB ceiling so it cannot grow unnoticed, and 3 kB stays the open target (README, "Size").
-  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 4_400, aim: 3_000 },
+  // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
+  // `timeout` for every kind of Response); CI holds a 4.5 kB ceiling so it cannot grow unnoticed, and 3 kB stays the
+  // open target (README, "Size").
+  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 4_500, aim: 3_000 },
 ];
 
 export interface Measurement extends Budget {

@@ -33,7 +33,7 @@ export async function send<T>(client: Client, row: Endpoint<T>, options: CallOpt
   const state = clientState(client);
   const { signal, fresh } = own(options); // own properties only, read once
   // Its brand (`[object AbortSignal]`), which also holds for a signal of another realm (an iframe's).
-  if (signal !== undefined && String(signal) !== '[object AbortSignal]') invalidOption('signal must be an AbortSignal.');
+  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') invalidOption('signal must be an AbortSignal.');
   const url = `${client.apiBase}${path}${query ? `?${query}` : ''}`;
   const what = `${row.method} ${path}`;
   try {
@@ -56,20 +56,26 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
    * combine signals on every request, which costs Node about 50 µs a call.)
    */
   const read = async (response: Response): Promise<string> => {
-    const reader = response.body?.getReader();
-    // No stream to read (a fetch polyfill's Response, a stub): its text() is all there is.
-    if (!reader) return response.text();
-    const decoder = new TextDecoder();
-    let late = false;
-    let text = '';
-    const timer = setTimeout(() => void reader.cancel((late = true)), state.timeout);
+    // No web stream to read (a fetch polyfill's Response, node-fetch 2, a stub): then its text(), under the same timer.
+    const reader = response.body?.getReader?.();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void reader?.cancel(); // which ends the request
+        reject(new TimeoutError(what, state.timeout));
+      }, state.timeout);
+    });
+    const all = async (): Promise<string> => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for (let chunk; !(chunk = await reader!.read()).done;) text += decoder.decode(chunk.value, { stream: true });
+      return text + decoder.decode();
+    };
     try {
-      for (let chunk; !(chunk = await reader.read()).done;) text += decoder.decode(chunk.value, { stream: true });
+      return await Promise.race([reader ? all() : response.text(), late]);
     } finally {
       clearTimeout(timer);
     }
-    if (late) throw new TimeoutError(what, state.timeout);
-    return text + decoder.decode();
   };
   let response: Response;
   let text: string;

@@ -188,6 +188,24 @@ describe('network failure', () => {
     }
     const fetch = async (): Promise<Response> => new PolyfillResponse(json, { headers: { 'Content-Type': 'application/json' } });
     expect(await getBalance(client({ fetch }))).toMatchObject({ object: 'balance' });
+    // node-fetch 2 style: a body that is not a web stream (no getReader).
+    class NodeStyleResponse extends Response {
+      override get body(): never { return { pipe() {} } as never; }
+    }
+    const nodeStyle = async (): Promise<Response> => new NodeStyleResponse(json, { headers: { 'Content-Type': 'application/json' } });
+    expect(await getBalance(client({ fetch: nodeStyle, cache: false }))).toMatchObject({ object: 'balance' });
+  });
+
+  it('bounds that text() by `timeout` too: one that never settles is TimeoutError (2xx and error answers alike)', async () => {
+    for (const status of [200, 500]) {
+      const fetch = async (): Promise<Response> => {
+        const response = new Response(null, { status });
+        Object.defineProperty(response, 'text', { value: () => new Promise(() => {}) });
+        return response;
+      };
+      const error = await rejection(getBalance(client({ fetch, timeout: 100, cache: false })));
+      expect(error, String(status)).toMatchObject(status === 200 ? { name: 'TimeoutError' } : { name: 'InvalidResponseError', status: 500 });
+    }
   });
 
   it('a dropped connection is NetworkError', async () => {
@@ -289,7 +307,8 @@ describe("a call's options cannot steer it", () => {
 
   it('refuses a signal that is not an AbortSignal with ConfigError, sending nothing', async () => {
     const lookalike = { aborted: false, reason: undefined, throwIfAborted() {}, addEventListener() {}, removeEventListener() {} };
-    for (const signal of ['abort', {}, { aborted: true }, 1, null, lookalike]) {
+    const odd = [Object.create(null), { toString() { throw new Error('boom'); } }, '[object AbortSignal]', { toString: () => '[object AbortSignal]' }];
+    for (const signal of ['abort', {}, { aborted: true }, 1, null, lookalike, ...odd]) {
       const error = await rejection(getBalance(client(), { signal } as never));
       expect(error).toMatchObject({ name: 'ConfigError', code: 'invalid_option', message: 'signal must be an AbortSignal.' });
     }
