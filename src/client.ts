@@ -5,7 +5,8 @@ import ky, { HTTPError, type KyInstance } from 'ky';
 import { createCache, type Cache } from './cache.js';
 import { StateSetError } from './errors.js';
 import { assertNoSecret, assertPublishableKey } from './key.js';
-import { invalidOption, own, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
+import { invalidOption, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
+import { own } from './own.js';
 import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
 
 /** Types only (nothing at run time): marks objects made by `createClient`, so a look-alike does not compile. */

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
-import { own } from './options.js';
+import { own } from './own.js';
 import type { Query } from './query.js';
 
 /** `{ object: 'list', data, has_more, url }`; some endpoints add `total_count` and `next_cursor`. */

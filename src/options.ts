@@ -4,6 +4,7 @@
 import type { CacheSettings, Share, Stale } from './cache.js';
 import { ConfigError } from './errors.js';
 import { assertNoSecret } from './key.js';
+import { own } from './own.js';
 import { plans, type Plan } from './pace.js';
 
 /** A `fetch`-compatible function (the global one, `undici`'s, a test double). */
@@ -121,12 +122,6 @@ export function normalizeApiBase(value: unknown): string {
 
 /** The longest delay a timer takes. */
 const maxMs = 2_147_483_647;
-
-/**
- * A copy of `value`'s own enumerable properties (each read once), without a prototype: an option set on
- * `Object.prototype` (a polluted page) is not an option, and a getter cannot answer a check one value and its use another.
- */
-export const own = <T extends object>(value: T | undefined): T => ({ __proto__: null, ...value }) as T;
 
 /** Throws `ConfigError` with code `invalid_option`. */
 export const invalidOption = (message: string): never => {

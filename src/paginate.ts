@@ -2,7 +2,7 @@
 import type { Client } from './client.js';
 import { InvalidResponseError } from './errors.js';
 import { redactSecrets } from './key.js';
-import { own } from './options.js';
+import { own } from './own.js';
 import type { List, ListParams } from './list.js';
 import type { CallOptions } from './transport.js';
 

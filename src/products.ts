@@ -5,6 +5,7 @@ import { fillPath, type Endpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { listQuery, listSchema, type List, type ListParams } from './list.js';
 import { money, type Money } from './money.js';
+import { own } from './own.js';
 import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
@@ -64,7 +65,7 @@ export interface ListProductsParams extends ListParams {
  */
 export async function listProducts(client: Client, params?: ListProductsParams, options?: CallOptions): Promise<List<Product>> {
   // Read once, then checked, then handed on: a getter cannot answer the check one value and the query another.
-  const status = params != null && Object.hasOwn(params, 'status') ? params.status : undefined;
+  const { status } = own(params);
   if (status !== undefined && (typeof status !== 'string' || !/^[a-z_]{1,32}$/.test(status))) {
     throw new ValidationError('status', 'must be a status such as "active".');
   }

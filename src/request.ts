@@ -5,7 +5,7 @@ import type { Client } from './client.js';
 import { matchPath } from './endpoint.js';
 import { EndpointNotAllowedError, ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
-import { own } from './options.js';
+import { own } from './own.js';
 import type { List } from './list.js';
 import type { Product } from './products.js';
 import { encodeQuery, type Query } from './query.js';

@@ -4,7 +4,7 @@ import type { Client } from './client.js';
 import { fillPath, type Endpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { decimalString } from './money.js';
-import { own } from './options.js';
+import { own } from './own.js';
 import { encodeQuery } from './query.js';
 import { send, type CallOptions } from './transport.js';
 

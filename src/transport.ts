@@ -10,7 +10,8 @@ import {
   TimeoutError, type ApiErrorDetails,
 } from './errors.js';
 import { redactSecrets } from './key.js';
-import { invalidOption, own } from './options.js';
+import { invalidOption } from './options.js';
+import { own } from './own.js';
 import { retryAfterMs } from './pace.js';
 
 /** Per-call options, accepted by every call as its last argument. */
