@@ -10,6 +10,8 @@ export type { CallOptions } from './transport.js';
 export { getBalance } from './balance.js';
 export type { Balance } from './balance.js';
 export type { Money } from './money.js';
+export { formatAmount, formatAmountParts } from './format.js';
+export type { FormatAmountOptions, FormattedAmount } from './format.js';
 export { listProducts, getProduct } from './products.js';
 export type { Product, ExpandedVariant, ListProductsParams } from './products.js';
 export { getStablecoinBalance } from './stablecoin.js';

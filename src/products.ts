@@ -6,7 +6,7 @@ import { ValidationError } from './errors.js';
 import { listQuery, listSchema, type List, type ListParams } from './list.js';
 import { money, type Money } from './money.js';
 import { own } from './own.js';
-import { encodeQuery } from './query.js';
+import { encodeQuery, type Query } from './query.js';
 import { send, type CallOptions } from './transport.js';
 
 /** A product. `variants` are ids, or objects when expanded (`expand: ['variants']`). */
@@ -64,12 +64,17 @@ export interface ListProductsParams extends ListParams {
  * @example const page = await listProducts(client, { limit: 20, created: { gte: '2024-01-01' }, expand: ['variants'] });
  */
 export async function listProducts(client: Client, params?: ListProductsParams, options?: CallOptions): Promise<List<Product>> {
+  return send(client, productsEndpoint, options, undefined, encodeQuery(productsQuery(params)));
+}
+
+/** `listProducts`' parameters, checked (`ValidationError`, before the network) and as a query. */
+export function productsQuery(params: ListProductsParams | undefined): Query {
   // Read once, then checked, then handed on: a getter cannot answer the check one value and the query another.
   const { status } = own(params);
   if (status !== undefined && (typeof status !== 'string' || !/^[a-z_]{1,32}$/.test(status))) {
     throw new ValidationError('status', 'must be a status such as "active".');
   }
-  return send(client, productsEndpoint, options, undefined, encodeQuery(listQuery(params, { status })));
+  return listQuery(params, { status });
 }
 
 /**

@@ -41,10 +41,15 @@ export interface StablecoinBalanceParams {
 export async function getStablecoinBalance(
   client: Client, address: string, params?: StablecoinBalanceParams, options?: CallOptions,
 ): Promise<StablecoinBalance> {
-  const { include_pending: includePending } = own(params); // own properties only, read once
-  if (includePending !== undefined && typeof includePending !== 'boolean') throw new ValidationError('include_pending', 'must be a boolean.');
   return send(
     client, stablecoinBalanceEndpoint, options,
-    fillPath(stablecoinBalanceEndpoint, { address }), encodeQuery({ include_pending: includePending }),
+    fillPath(stablecoinBalanceEndpoint, { address }), encodeQuery(stablecoinQuery(params)),
   );
+}
+
+/** `getStablecoinBalance`'s parameters, checked (`ValidationError`, before the network). */
+export function stablecoinQuery(params: StablecoinBalanceParams | undefined): { include_pending: boolean | undefined } {
+  const { include_pending: includePending } = own(params); // own properties only, read once
+  if (includePending !== undefined && typeof includePending !== 'boolean') throw new ValidationError('include_pending', 'must be a boolean.');
+  return { include_pending: includePending };
 }

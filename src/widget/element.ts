@@ -5,7 +5,7 @@
  */
 import type { Balance } from '../balance.js';
 import { isStateSetError, StateSetError } from '../errors.js';
-import { formatAmount } from './format.js';
+import { formatParts } from '../format.js';
 import { loadBalance } from './registry.js';
 import { adoptStyles } from './styles.js';
 
@@ -186,7 +186,7 @@ export class StateSetBalanceElement extends Base {
       const wanted = this.#attr('currency')?.toLowerCase();
       const find = (code: string) => balance.available.find((money) => money.currency.toLowerCase() === code);
       const money = (wanted ? find(wanted) : (find('ssusd') ?? balance.available[0])) ?? { amount: 0, currency: wanted ?? 'ssusd' };
-      shown = formatAmount(money.amount, money.currency, this.#attr('locale') ?? (this.closest('[lang]')?.getAttribute('lang') || undefined));
+      shown = formatParts(money.amount, money.currency, this.#attr('locale') ?? (this.closest('[lang]')?.getAttribute('lang') || undefined));
     }
     this.#amount!.textContent = shown.amount;
     this.#currency!.textContent = shown.currency;
