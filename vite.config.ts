@@ -11,14 +11,14 @@ export default defineConfig({
     copyPublicDir: false,
     lib: { entry: packageEntries(), formats: ['es'] },
     rolldownOptions: {
-      external: [/^(ky|zod|vite|rollup)(\/|$)/, /^node:/],
+      external: [/^(ky|zod|vite|rollup|@tanstack\/query-core)(\/|$)/, /^node:/],
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
   test: {
     environment: 'happy-dom',
-    include: ['test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts', 'test/**/*.test-d.tsx'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,
     pool: 'forks',
   },

@@ -76,8 +76,23 @@ describe.each(Object.keys(bundlers))('%s', (name) => {
     ["import '@stateset/browser';"],
     ["import { createClient, getBalance, StateSetError } from '@stateset/browser';"],
     ["import * as stateset from '@stateset/browser';"],
+    ["import { formatAmount } from '@stateset/browser';"],
+    ["import '@stateset/browser/query';"],
+    ["import { balanceQueryOptions, isRetryable } from '@stateset/browser/query';"],
   ])('bundles nothing, so executes nothing, for %s', async (entry) => {
     expect((await bundle(entry)).trim()).toBe('');
+  });
+
+  it('keeps formatAmount out of a page that does not use it, and the query entry free of TanStack and React', async () => {
+    const [used, query] = await Promise.all([
+      bundle("export { formatAmount } from '@stateset/browser';", true),
+      bundle("export { balanceQueryOptions } from '@stateset/browser/query';", true),
+    ]);
+    expect(used).toMatch(/NumberFormat/);
+    expect(await bundle("export { createClient, getBalance } from '@stateset/browser';", true)).not.toMatch(/NumberFormat|formatAmount/);
+    expect(query).toMatch(/["'`]\/account\/balance/);
+    expect(query, 'no TanStack code or import').not.toMatch(/@tanstack|react/i);
+    expect(query, 'only the balance call').not.toMatch(callMarkers['the product calls']!);
   });
 
   it.skipIf(!existsSync(join(root, 'src/widget/index.ts')))('keeps the widget entry\'s registration (its declared side effect)', async () => {

@@ -8,3 +8,7 @@ export { StateSetBalanceElement } from './element.js';
 export type { StateSetBalanceEventMap } from './element.js';
 export { formatAmount } from './format.js';
 export type { FormattedAmount } from './format.js';
+export type {
+  StateSetBalanceAttributes, StateSetBalanceProperties, StateSetBalanceEvents, StateSetBalanceReactProps,
+  StateSetBalanceVueProps, StateSetBalanceSvelteAttributes,
+} from './jsx.js';
