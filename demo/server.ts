@@ -5,6 +5,7 @@
  *   /widgets.html  the widget loader (`dist/cdn/widget.js`): several <stateset-balance>, one refusing a secret key;
  *                  served with a strict CSP (no inline script or style, Trusted Types)
  *   /spa.html      a small SPA from the npm entry (`src/index.ts` through Vite): products, paginated
+ *   /react.html    the catalogue as a React 19 + TanStack Query app (`@stateset/browser/query`), infinite scroll
  *
  * The CDN pages are static files, as a merchant would have them; the demo server only fills in
  * `%STATESET_API_BASE%` (the stand-in's URL) and serves `dist/cdn/`, built first when it is missing or
@@ -81,7 +82,7 @@ export async function startDemo({ port = 5173, apiPort = 4010, log = console.log
     appType: 'mpa',
     logLevel: 'warn',
     define: { __STATESET_API_BASE__: JSON.stringify(api.url) },
-    optimizeDeps: { include: ['ky', 'zod/mini'] },
+    optimizeDeps: { include: ['ky', 'zod/mini', 'react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', '@tanstack/react-query'] },
     server: { middlewareMode: true, hmr: { server }, fs: { allow: [root] } },
   });
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
@@ -39,6 +39,8 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
   await vite({ root, configFile: join(root, 'vite.config.ts'), logLevel: options.log ? 'info' : 'warn', build: { outDir, emptyOutDir: true } });
   const cli = join(outDir, 'build/cli.js');
   if (existsSync(cli)) chmodSync(cli, 0o755);
+  // Hand-written types-only entries (`@stateset/browser/jsx-react`): no source in src/, which imports no React.
+  cpSync(join(root, 'jsx'), join(outDir, 'jsx'), { recursive: true });
   if (options.types !== false) {
     log('Declarations (tsc)…');
     run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir]);
