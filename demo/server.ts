@@ -82,7 +82,7 @@ export async function startDemo({ port = 5173, apiPort = 4010, log = console.log
     appType: 'mpa',
     logLevel: 'warn',
     define: { __STATESET_API_BASE__: JSON.stringify(api.url) },
-    optimizeDeps: { include: ['ky', 'zod/mini', 'react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', '@tanstack/react-query'] },
+    optimizeDeps: { include: ['ky', 'zod/mini', 'react-dom/client', 'react/jsx-dev-runtime', '@tanstack/react-query'] },
     server: { middlewareMode: true, hmr: { server }, fs: { allow: [root] } },
   });
 

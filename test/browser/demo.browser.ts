@@ -1,6 +1,6 @@
 /**
  * Scenario 7: the demo (`npm run demo`, started here in-process on free ports) in Chromium. The SPA
- * pages through every product and back; the storefront and widget pages render; screenshots of each
+ * pages through every product and back, the React + TanStack Query page scrolls to its end; the storefront and widget pages render; screenshots of each
  * page go to `test-results/browser/demo-*.png`.
  */
 import type { Page } from 'playwright-core';
@@ -49,6 +49,28 @@ describe('scenario 7: the demo pages', () => {
       expect(await names(page)).toEqual(seen[number - 1]);
     }
     expect(await previous.isDisabled()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the React + TanStack Query page scrolls through every product, with the balance header and the widget', async () => {
+    const { page, consoleErrors, pageErrors } = await openPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(new URL('/react.html', demo.url).href);
+    await expect.poll(() => page.getByTestId('header-balance').textContent(), { timeout: 15_000 }).toMatch(/\d.*SSUSD/);
+    const status = page.locator('#page-status');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^\d+ products/);
+    await screenshot(page, 'demo-react');
+    // Scrolling to the end loads the next page, until all are shown.
+    for (let rounds = 0; !/all shown/.test((await status.textContent()) ?? ''); rounds++) {
+      expect(rounds, 'more rounds than products').toBeLessThan(products.length);
+      const shown = (await names(page)).length;
+      await page.mouse.wheel(0, 20_000);
+      await expect.poll(async () => (await names(page)).length).toBeGreaterThan(shown);
+    }
+    expect(await names(page)).toEqual(products.map((p) => p.name));
+    expect((await names(page)).filter((name) => name.includes(HOSTILE_MARKUP))).toHaveLength(1); // text, not markup
+    await page.waitForFunction(() => document.querySelector('stateset-balance')?.getAttribute('state') === 'loaded');
     expect(consoleErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
