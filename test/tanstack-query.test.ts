@@ -3,9 +3,11 @@
  * `@stateset/browser/query` with `@tanstack/query-core`'s QueryClient, against the stand-in: every count below is
  * requests the stand-in received.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InfiniteQueryObserver, isCancelledError, QueryClient, QueryObserver } from '@tanstack/query-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, createClient, getBalance, TimeoutError, ValidationError, type Client } from '../src/index.js';
+import { ApiError, createClient, TimeoutError, ValidationError, type Client } from '../src/index.js';
 import {
   balanceQueryOptions, isRetryable, productQueryOptions, productsInfiniteQueryOptions, productsQueryOptions,
   stablecoinBalanceQueryOptions,
@@ -162,6 +164,18 @@ describe('with a QueryClient', () => {
     expect(first.pages[0]!.data[0]!.id).toBe(products[11]!.id);
     expect(middle.getPreviousPageParam(first.pages[0]!, first.pages, middle.initialPageParam)).toEqual({ ending_before: products[11]!.id });
     expect(middle.getPreviousPageParam({ ...first.pages[0]!, has_more: false }, first.pages, { ending_before: 'prod_x' })).toBeUndefined();
+  });
+});
+
+describe('no framework in src', () => {
+  it('imports neither React nor TanStack at run time anywhere in src/ (TanStack types only, in the query entry)', () => {
+    const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    expect(files).toContain(join('query', 'index.ts'));
+    for (const file of files) {
+      const text = readFileSync(join('src', file), 'utf8');
+      expect(text, file).not.toMatch(/from\s+['"](react|react-dom|preact|vue|svelte)(\/[^'"]*)?['"]|import\(\s*['"]react/);
+      for (const line of text.split('\n').filter((code) => /from\s+['"]@tanstack\//.test(code))) expect(line, file).toMatch(/^import type /);
+    }
   });
 });
 
