@@ -4,12 +4,17 @@
  */
 import { InvalidKeyError, SecretKeyError } from './errors.js';
 
+/** `sk_`/`rk_`, then `test_`/`live_`: the start of a secret or restricted key. */
+const KEY_START = '[sr]k_(?:test|live)_';
+
 /**
- * Source of the pattern for a secret (`sk_`) or restricted (`rk_`) key, test or live.
- * Case-insensitive and without word boundaries on purpose: `"Bearer sk_live_…"`, `"xsk_live_…"`
- * and `"SK_LIVE_…"` are all refused.
+ * Source of the pattern for a secret (`sk_`) or restricted (`rk_`) key, test or live; used case-insensitively, so
+ * `SK_LIVE_…` counts. A key is such a token that starts at a boundary (the start of the text or a character other
+ * than a letter, digit or `_`: `"Bearer sk_live_…"`, `"key=sk_test_…"`), or whose tail is key-like, 10 or more letters
+ * and digits as in gitleaks' Stripe rule (`xsk_live_4eC39HqLyjWDarjtT1zdp7dc`). So ids that merely contain the
+ * letters (`prod_desk_live_2024`, `acct_risk_live_1`) are not keys. Shared with the build guard.
  */
-export const SECRET_KEY_SOURCE = '[sr]k_(?:test|live)_[a-z0-9]';
+export const SECRET_KEY_SOURCE = `(?:(?<![a-z0-9_])${KEY_START}[a-z0-9]|${KEY_START}[a-z0-9]{10})`;
 
 const secretPattern = /* @__PURE__ */ new RegExp(SECRET_KEY_SOURCE, 'i');
 const publishablePattern = /^pk_(test|live)_[A-Za-z0-9]+$/;
@@ -41,7 +46,7 @@ export function findSecret(text: string): string | undefined {
 }
 
 /** A key in any text, `_` also percent-encoded (`sk%5Flive%5F…`), with whatever word characters follow it. */
-const secretInText = /* @__PURE__ */ new RegExp(`${SECRET_KEY_SOURCE.replaceAll('_', '(?:_|%5f)')}[\\w%-]*`, 'gi');
+const secretInText = /* @__PURE__ */ new RegExp(`${KEY_START.replaceAll('_', '(?:_|%5f)')}[a-z0-9][\\w%-]*`, 'gi');
 
 /**
  * Replaces every secret or restricted key in `text` by its safe prefix (`sk_live_…`), for text from elsewhere
