@@ -4,7 +4,7 @@
  */
 import type { ZodMiniType } from 'zod/mini';
 import { ValidationError } from './errors.js';
-import { assertNoSecret } from './key.js';
+import { assertNoSecret, redactSecrets } from './key.js';
 
 /** One allowed endpoint: method, path pattern, the pattern of each `{param}`, the response schema and its cache TTL. */
 export interface Endpoint<T = unknown> {
@@ -13,6 +13,8 @@ export interface Endpoint<T = unknown> {
   readonly path: string;
   /** The pattern each placeholder must match in full. */
   readonly params?: { readonly [name: string]: RegExp };
+  /** What each placeholder holds, for messages: `a product id like prod_123`. */
+  readonly expects?: { readonly [name: string]: string };
   /** Validates (and types) the response body. Loose: unknown fields pass through. */
   readonly schema: ZodMiniType<T>;
   /** How long a response stays fresh in the cache, in ms. */
@@ -36,6 +38,12 @@ export function matchPath(row: Endpoint, path: string): boolean {
   });
 }
 
+/** A value the caller gave, safe to show: secrets masked, at most 40 characters, quoted. */
+const shown = (value: string): string => {
+  const text = redactSecrets(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+};
+
 /** Fills the row's path placeholders, refusing secrets and values that do not match their pattern. Nothing is sent. */
 export function fillPath(row: Endpoint, params: { readonly [name: string]: unknown }): string {
   let path = row.path;
@@ -43,7 +51,7 @@ export function fillPath(row: Endpoint, params: { readonly [name: string]: unkno
     const value = params[name];
     if (typeof value !== 'string') throw new ValidationError(name, `expected a string, got ${value === null ? 'null' : typeof value}.`);
     assertNoSecret(value, name);
-    if (!pattern.test(value)) throw new ValidationError(name, `expected ${pattern.source}.`);
+    if (!pattern.test(value)) throw new ValidationError(name, `expected ${row.expects?.[name] ?? pattern.source}, got ${shown(value)}.`);
     path = path.replace(`{${name}}`, value);
   }
   return path;

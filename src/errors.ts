@@ -19,6 +19,20 @@ export type StateSetErrorCode =
   | 'invalid_response'
   | (string & {});
 
+/**
+ * The codes the API documents for an `ApiError`, and `api_error` for an error body without one. At run time `code` is
+ * whatever the server sent; the types list these so that `code` tells the classes of `KnownStateSetError` apart.
+ */
+export type ApiErrorCode =
+  | 'api_key_missing' | 'invalid_api_key' | 'api_key_expired' | 'api_key_revoked' | 'insufficient_permissions'
+  | 'parameter_missing' | 'parameter_invalid' | 'parameter_unknown' | 'resource_missing' | 'api_error';
+
+/**
+ * The brand on `StateSetError.prototype`: a registered symbol, so the same in every realm (an iframe's copy of this
+ * library brands its errors with it too) and on every class that extends the base, with no list of names to keep.
+ */
+const brand = /* @__PURE__ */ Symbol.for('@stateset/browser.error');
+
 /** The base class of every error this library throws. */
 export class StateSetError extends Error {
   override name: string = 'StateSetError';
@@ -27,17 +41,18 @@ export class StateSetError extends Error {
     super(message, options);
     this.code = code;
   }
+  /** The brand `isStateSetError` reads (on the prototype: no own property, nothing in logs or `toEqual`). */
+  get [brand](): true {
+    return true;
+  }
 }
 
-const ownName = /^(StateSet|SecretKey|InvalidKey|EndpointNotAllowed|Config|Validation|Api|RateLimit|Network|Timeout|Abort|InvalidResponse)Error$/;
-
 /**
- * `true` for any error of this library, also one thrown in another realm (iframe), where
- * `instanceof` fails: it then matches on `name` and a string `code`.
+ * `true` for any error of this library, also one thrown in another realm (iframe), where `instanceof` fails:
+ * it then reads the brand every `StateSetError` carries on its prototype.
  */
 export function isStateSetError(error: unknown): error is KnownStateSetError {
-  const candidate = error as { name?: unknown; code?: unknown } | null;
-  return error instanceof StateSetError || (typeof candidate?.code === 'string' && ownName.test(candidate.name as string));
+  return error instanceof StateSetError || (error as { [brand]?: unknown } | null)?.[brand] === true;
 }
 
 /** An `sk_`/`rk_` key was given somewhere (key, account id, path, query). Nothing was sent. */
@@ -57,7 +72,7 @@ export class InvalidKeyError extends StateSetError {
   override name = 'InvalidKeyError' as const;
   declare readonly code: 'invalid_publishable_key';
   constructor(received: string) {
-    super('invalid_publishable_key', `publishableKey must be pk_test_… or pk_live_…; received ${received}.`);
+    super('invalid_publishable_key', `publishableKey must be your pk_test_… or pk_live_… key; got ${received}.`);
   }
 }
 
@@ -65,8 +80,13 @@ export class InvalidKeyError extends StateSetError {
 export class EndpointNotAllowedError extends StateSetError {
   override name = 'EndpointNotAllowedError' as const;
   declare readonly code: 'endpoint_not_allowed';
-  constructor(method: string, path: string) {
-    super('endpoint_not_allowed', `${method} ${path} is not allowed with a publishable key.`);
+  /**
+   * `allowed`: the methods browsers may use on this path when only the method is wrong, else every allowed endpoint.
+   */
+  constructor(method: string, path: string, allowed: readonly string[], methodOnly?: boolean) {
+    super('endpoint_not_allowed', methodOnly
+      ? `${method} ${path} is not allowed from a browser: use ${allowed.join(' or ')}.`
+      : `${method} ${path} is not an endpoint browsers may call (allowed: ${allowed.join(', ')}).`);
   }
 }
 
@@ -131,7 +151,8 @@ export class NetworkError extends StateSetError {
   override name = 'NetworkError' as const;
   declare readonly code: 'network_error';
   constructor(what: string, origin: string, options?: { cause?: unknown }) {
-    super('network_error', `${what} could not reach ${origin}: offline, unknown host, or a CORS block.`, options);
+    // CORS only where there is a page origin (a browser's window or worker), not in Node.
+    super('network_error', `${what} could not reach ${origin}: offline, unknown host, ${typeof location == 'object' ? 'or a CORS block' : 'or refused'}.`, options);
   }
 }
 
@@ -166,10 +187,10 @@ export class InvalidResponseError extends StateSetError {
 }
 
 /**
- * Every error this library throws, as a union that narrows by `name` (which also works across realms, where
- * `instanceof` does not): `if (isStateSetError(error) && error.name === 'RateLimitError') error.retryAfter`.
+ * Every error this library throws, as a union that narrows by `name` or by `code` (which also works across realms,
+ * where `instanceof` does not): `if (isStateSetError(error) && error.code === 'timeout') …` gives a `TimeoutError`.
  */
 export type KnownStateSetError =
   | SecretKeyError | InvalidKeyError | EndpointNotAllowedError | ConfigError | ValidationError
-  | (ApiError & { readonly name: 'ApiError' }) | RateLimitError | NetworkError | TimeoutError | AbortError | InvalidResponseError
-  | (StateSetError & { readonly name: 'StateSetError' });
+  | (ApiError & { readonly name: 'ApiError'; readonly code: ApiErrorCode }) | RateLimitError | NetworkError | TimeoutError | AbortError | InvalidResponseError
+  | (StateSetError & { readonly name: 'StateSetError'; readonly code: 'widget_error' });

@@ -68,11 +68,11 @@ export function assertNoSecret(value: string, where: string): void {
  * @throws InvalidKeyError for anything else that is not `pk_test_…`/`pk_live_…`.
  */
 export function assertPublishableKey(value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidKeyError(value == null ? 'nothing' : `a ${typeof value}`);
+  if (typeof value !== 'string') throw new InvalidKeyError(value == null ? 'nothing' : `${typeof value == 'object' ? 'an' : 'a'} ${typeof value}`);
   assertNoSecret(value, 'publishableKey');
   const key = value.trim();
   if (!publishablePattern.test(key)) {
-    throw new InvalidKeyError(key ? `a ${key.length}-character string` : 'an empty string');
+    throw new InvalidKeyError(key ? `a string of ${key.length} characters` : 'an empty string');
   }
   return key;
 }

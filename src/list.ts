@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
 import { assertNoSecret } from './key.js';
-import { own } from './own.js';
+import { closest, own } from './own.js';
 import type { Query } from './query.js';
 
 /** `{ object: 'list', data, has_more, url }`; some endpoints add `total_count` and `next_cursor`. */
@@ -71,7 +71,8 @@ export function listQuery(params: ListParams = {}, extra: Query = {}): Query {
   for (const name of Object.keys(params)) {
     if (!listParams.includes(name) && !Object.hasOwn(extra, name)) {
       assertNoSecret(name, 'a parameter name');
-      throw new ValidationError(name, 'is not a parameter of this call.');
+      const near = closest(name, [...listParams, ...Object.keys(extra)]);
+      throw new ValidationError(name, `is not a parameter of this call${near ? `: did you mean ${near}?` : '.'}`);
     }
   }
   const { limit, starting_after, ending_before, created, expand } = own(params);

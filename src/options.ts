@@ -4,7 +4,7 @@
 import type { CacheSettings, Share, Stale } from './cache.js';
 import { ConfigError } from './errors.js';
 import { assertNoSecret } from './key.js';
-import { own } from './own.js';
+import { closest, own } from './own.js';
 import { plans, type Plan } from './pace.js';
 
 /** A `fetch`-compatible function (the global one, `undici`'s, a test double). */
@@ -147,10 +147,23 @@ function fn<T>(name: string, value: T): T {
   return value === undefined || typeof value === 'function' ? value : invalidOption(`${name} must be a function.`);
 }
 
+/** Refuses a name of `value`'s own properties that `known` lacks, naming the closest known one: a typo is not silent. */
+function onlyKnown(value: object, known: readonly string[], where = ''): void {
+  for (const name of Object.keys(value)) {
+    if (known.includes(name)) continue;
+    assertNoSecret(name, 'an option name'); // quoted below
+    const near = closest(name, known);
+    invalidOption(`Unknown option ${where}${name}${near ? `: did you mean ${where}${near}?` : ''} (known: ${known.join(', ')}).`);
+  }
+}
+
 /** Normalises and checks every option except the key (checked by the caller with `assertPublishableKey`). */
 export function normalizeOptions(options: ClientOptions): NormalizedOptions {
+  onlyKnown(options, ['publishableKey', 'apiBase', 'accountId', 'timeout', 'retry', 'fetch', 'cache', 'rateLimit', 'share']);
   const { accountId, fetch, share } = options;
-  const { ttl, maxEntries = defaults.cache.maxEntries, swr } = options.cache === false ? { maxEntries: 0 } : own(options.cache);
+  const cache = options.cache === false ? { maxEntries: 0 } : own(options.cache);
+  onlyKnown(cache, ['ttl', 'maxEntries', 'swr'], 'cache.');
+  const { ttl, maxEntries = defaults.cache.maxEntries, swr } = cache;
   if (typeof accountId === 'string') assertNoSecret(accountId, 'accountId');
   if (accountId !== undefined && !(typeof accountId === 'string' && /^[\w-]{1,255}$/.test(accountId))) {
     invalidOption('accountId must be letters, digits, "_" or "-", such as acct_1a2b3c.');

@@ -50,7 +50,7 @@ export const productsEndpoint: Endpoint<List<Product>> = {
 };
 /** Allow-list row of `getProduct`. */
 export const productEndpoint: Endpoint<Product> = {
-  method: 'GET', path: '/products/{id}', params: { id: productId }, schema: productSchema, ttl: 60_000,
+  method: 'GET', path: '/products/{id}', params: { id: productId }, expects: { id: 'a product id like prod_123' }, schema: productSchema, ttl: 60_000,
 };
 
 /** Parameters of `listProducts`. */

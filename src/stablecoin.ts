@@ -24,7 +24,7 @@ export const stablecoinAddress = /^stateset1[a-z0-9]{38,}$/;
 
 /** Allow-list row of `getStablecoinBalance`. */
 export const stablecoinBalanceEndpoint: Endpoint<StablecoinBalance> = {
-  method: 'GET', path: '/stablecoin/balance/{address}', params: { address: stablecoinAddress }, schema: stablecoinBalanceSchema, ttl: 15_000,
+  method: 'GET', path: '/stablecoin/balance/{address}', params: { address: stablecoinAddress }, expects: { address: 'a stateset1… address (38+ lowercase letters or digits)' }, schema: stablecoinBalanceSchema, ttl: 15_000,
 };
 
 /** Parameters of `getStablecoinBalance`. */

@@ -18,8 +18,10 @@ import { retryAfterMs } from './pace.js';
 export interface CallOptions {
   /** Cancels the call (queued or in flight); it then rejects with `AbortError`. Others sharing its request are not affected. */
   signal?: AbortSignal | undefined;
-  /** Skip the cached value. The call still shares a request in flight, is paced, and stores its result. */
-  /** @default false */
+  /**
+   * Skip the cached value. The call still shares a request in flight, is paced, and stores its result.
+   * @default false
+   */
   fresh?: boolean | undefined;
 }
 
@@ -96,7 +98,7 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
   }
   // A 2xx body: parsed, then validated.
   const parsed = parseJson(text);
-  if (!parsed) throw new InvalidResponseError(what, response.status, notJson(response, text));
+  if ('error' in parsed) throw new InvalidResponseError(what, response.status, notJson(response, text, parsed.error));
   const result = row.schema.safeParse(parsed.value);
   if (result.success) return result.data;
   const problems = result.error.issues.slice(0, 5).map((issue) =>
@@ -104,16 +106,22 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
   throw new InvalidResponseError(what, response.status, `unexpected shape at ${problems.join(', ')}.`, { cause: result.error });
 }
 
-function parseJson(text: string): { value: unknown } | undefined {
+function parseJson(text: string): { value: unknown } | { error: unknown } {
   try {
     return { value: JSON.parse(text) };
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { error };
   }
 }
 
-const notJson = (response: Response, text: string): string =>
-  redactSecrets(`expected JSON, got ${response.headers.get('Content-Type') ?? 'no content type'}: "${text.trim().slice(0, 40)}".`);
+/** Why a body is not JSON: a JSON content type whose body did not parse (and where, as the engine says), or another type. */
+const notJson = (response: Response, text: string, error: unknown): string => {
+  const type = response.headers.get('Content-Type');
+  const start = `"${text.trim().slice(0, 40)}"`;
+  return redactSecrets(!error ? `expected an error body ({ "error": { … } }), got ${start}.`
+    : /\bjson\b/i.test(type!) ? `the JSON body did not parse (${String((error as Error).message).slice(0, 120)}): ${start}.`
+    : `expected JSON, got ${type ?? 'no content type'}: ${start}.`);
+};
 
 const field = (source: Record<string, unknown>, name: string): string | undefined =>
   typeof source[name] === 'string' ? redactSecrets(source[name]) : undefined;
@@ -121,7 +129,8 @@ const field = (source: Record<string, unknown>, name: string): string | undefine
 /** A non-2xx response as a typed error. Accepts `{ error: { … } }` and the fields at the top level. */
 export function errorFromResponse(response: Response, text: string, what: string): StateSetError {
   const { status, headers } = response;
-  const body = Object(parseJson(text)?.value) as Record<string, unknown>;
+  const parsed = parseJson(text);
+  const body = Object((parsed as { value?: unknown }).value) as Record<string, unknown>;
   const fields = Object(body.error ?? body) as Record<string, unknown>;
   const code = field(fields, 'code');
   const message = field(fields, 'message');
@@ -135,6 +144,8 @@ export function errorFromResponse(response: Response, text: string, what: string
     requestId: field(fields, 'request_id') ?? field({ id: headers.get('X-Request-Id') }, 'id'),
   };
   if (status === 429) return new RateLimitError(what, details, retryAfterMs(headers) ?? 1000);
-  if (code === undefined && message === undefined) return new InvalidResponseError(what, status, notJson(response, text));
+  if (code === undefined && message === undefined) return new InvalidResponseError(what, status, notJson(response, text, (parsed as { error?: unknown }).error));
+  // The API's answer to a path it does not have: most often an apiBase without its /v1.
+  if (status === 404 && details.message.startsWith('Unrecognized request URL')) details.message += ' Check apiBase: it usually ends in /v1.';
   return new ApiError(what, details);
 }

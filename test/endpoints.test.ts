@@ -65,7 +65,7 @@ describe.each(endpoints)('$name', ({ path, call, check }) => {
     api.fault({ path, body: 'malformed-json' });
     const error = await rejection(call(client()));
     expect(error).toBeInstanceOf(InvalidResponseError);
-    expect(error.message).toMatch(/expected JSON/);
+    expect(error.message).toMatch(/the JSON body did not parse/);
   });
 
   it('turns a 401 into ApiError with the server fields', async () => {

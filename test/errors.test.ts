@@ -8,7 +8,7 @@ const { StateSetError, isStateSetError } = api;
 const samples: [api.StateSetError, string, string][] = [
   [new api.SecretKeyError('sk_live_…', 'publishableKey'), 'SecretKeyError', 'secret_key_refused'],
   [new api.InvalidKeyError('nothing'), 'InvalidKeyError', 'invalid_publishable_key'],
-  [new api.EndpointNotAllowedError('POST', '/payments'), 'EndpointNotAllowedError', 'endpoint_not_allowed'],
+  [new api.EndpointNotAllowedError('POST', '/payments', ['GET /products']), 'EndpointNotAllowedError', 'endpoint_not_allowed'],
   [new api.ConfigError('insecure_api_base', 'x'), 'ConfigError', 'insecure_api_base'],
   [new api.ConfigError('invalid_option', 'x'), 'ConfigError', 'invalid_option'],
   [new api.ValidationError('limit', 'x'), 'ValidationError', 'invalid_parameter'],
@@ -43,14 +43,40 @@ describe('error classes', () => {
     expect(new api.NetworkError('GET /x', 'https://a', { cause }).cause).toBe(cause);
   });
 
-  it('isStateSetError recognises errors from another realm by name and code, and nothing else', () => {
-    const foreign = runInNewContext('const e = new Error("x"); e.name = "ApiError"; e.code = "resource_missing"; e');
-    expect(foreign instanceof Error).toBe(false);
-    expect(isStateSetError(foreign)).toBe(true);
-    expect(isStateSetError(Object.assign(new Error('x'), { name: 'TypeError', code: 'x' }))).toBe(false);
-    expect(isStateSetError({ name: 'ApiError' })).toBe(false);
+  it('isStateSetError recognises every class of this library loaded in another realm, by its brand', async () => {
+    // The library's own errors module, bundled and run in a fresh realm (its own Error, its own classes).
+    const { build } = await import('esbuild');
+    const { outputFiles } = await build({
+      entryPoints: ['src/errors.ts'], bundle: true, write: false, format: 'iife', globalName: 'lib', platform: 'neutral',
+    });
+    const other = runInNewContext(`${outputFiles[0]!.text}; lib`) as typeof api;
+    const foreign = [
+      new other.SecretKeyError('sk_live_…', 'x'), new other.InvalidKeyError('nothing'), new other.EndpointNotAllowedError('GET', '/x', []),
+      new other.ConfigError('invalid_option', 'x'), new other.ValidationError('id', 'x'),
+      new other.ApiError('GET /x', { status: 404, code: 'resource_missing', message: 'x' }),
+      new other.RateLimitError('GET /x', { status: 429, code: 'x', message: 'x' }, 1), new other.NetworkError('GET /x', 'https://a'),
+      new other.TimeoutError('GET /x', 1), new other.AbortError('GET /x'), new other.InvalidResponseError('GET /x', 200, 'x'),
+      new other.StateSetError('widget_error', 'x'),
+    ];
+    for (const error of foreign) {
+      expect(error instanceof StateSetError).toBe(false);
+      expect(error instanceof Error).toBe(false);
+      expect([error.name, isStateSetError(error)]).toEqual([error.name, true]);
+    }
+    // Nothing else passes: not a look-alike by name and code, nor a brand that is not `true`.
+    const brand = Symbol.for('@stateset/browser.error');
+    expect(isStateSetError(runInNewContext('const e = new Error("x"); e.name = "ApiError"; e.code = "resource_missing"; e'))).toBe(false);
+    expect(isStateSetError(Object.assign(new Error('x'), { name: 'TimeoutError', code: 'timeout' }))).toBe(false);
+    expect(isStateSetError({ [brand]: 1 })).toBe(false);
+    expect(isStateSetError({ [brand]: true })).toBe(true);
     expect(isStateSetError(null)).toBe(false);
     expect(isStateSetError('ApiError')).toBe(false);
+  });
+
+  it('the brand sits on the prototype: no own property, so it shows in no log or equality', () => {
+    const error = new api.TimeoutError('GET /x', 1);
+    expect(Object.getOwnPropertySymbols(error)).toEqual([]);
+    expect(Symbol.for('@stateset/browser.error') in error).toBe(true);
   });
 });
 

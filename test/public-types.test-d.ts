@@ -1,6 +1,7 @@
 /** Type tests of the public API (run by `vitest --typecheck`). */
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  ApiError, ConfigError, InvalidResponseError, NetworkError, SecretKeyError, TimeoutError,
   createClient, getBalance, getProduct, isStateSetError, listProducts, paginate, request, getStablecoinBalance, RateLimitError, StateSetError,
   type Balance, type Client, type List, type Product, type StablecoinBalance, type ClientOptions, type StateSetErrorCode,
 } from '../src/index.js';
@@ -22,7 +23,6 @@ describe('public types', () => {
     expectTypeOf(request(client, 'GET', '/account/balance')).resolves.toEqualTypeOf<Balance>();
     expectTypeOf(request(client, 'GET', `/products/${'prod_1' as string}`)).resolves.toEqualTypeOf<Product>();
     expectTypeOf(request(client, 'GET', '/stablecoin/balance/stateset1x')).resolves.toEqualTypeOf<StablecoinBalance>();
-    expectTypeOf(request(client, 'GET', '/customers')).resolves.toBeUnknown();
     expectTypeOf(request(client, 'GET', '/products' as string)).resolves.toBeUnknown();
   });
 
@@ -73,10 +73,50 @@ describe('public types', () => {
     expectTypeOf<keyof Product>().toEqualTypeOf<'id' | 'object' | 'name' | 'status' | 'price' | 'description' | 'created' | 'images' | 'variants'>();
   });
 
-  it('request() gives unknown for paths no row can match', () => {
-    expectTypeOf(request(client, 'GET', '/products/prod_1/variants')).resolves.toBeUnknown();
-    expectTypeOf(request(client, 'GET', '/products/')).resolves.toBeUnknown();
-    expectTypeOf(request(client, 'GET', '/stablecoin/balance/')).resolves.toBeUnknown();
+  it('request() does not compile for a method or a literal path outside the allow-list', () => {
+    // @ts-expect-error POST is not an allowed method
+    void request(client, 'POST', '/products');
+    // @ts-expect-error DELETE is not an allowed method
+    void request(client, 'delete', '/products/prod_1');
+    // @ts-expect-error /customers is not an endpoint browsers may call
+    void request(client, 'GET', '/customers');
+    // @ts-expect-error no row has a second segment after the id
+    void request(client, 'GET', '/products/prod_1/variants');
+    // @ts-expect-error the id is missing
+    void request(client, 'GET', '/products/');
+    // @ts-expect-error the address is missing
+    void request(client, 'GET', '/stablecoin/balance/');
+    // @ts-expect-error the placeholder row's prefix alone is not a path
+    void request(client, 'GET', '/stablecoin/balance');
+    expectTypeOf(request(client, 'get', '/account/balance')).resolves.toEqualTypeOf<Balance>();
+    const id = 'prod_1' as string;
+    expectTypeOf(request(client, 'GET', `/products/${id}`)).resolves.toEqualTypeOf<Product>();
+  });
+
+  it('request() keeps an escape: a method or path typed string compiles, typed unknown, checked at run time', () => {
+    const method = 'POST' as string;
+    const path = '/customers' as string;
+    expectTypeOf(request(client, method, path)).resolves.toBeUnknown();
+    expectTypeOf(request(client, 'GET', path)).resolves.toBeUnknown();
+    expectTypeOf(request(client, method, '/products')).resolves.toEqualTypeOf<List<Product>>();
+  });
+
+  it('code is a discriminant of KnownStateSetError: each code narrows to its class', () => {
+    const error: unknown = undefined;
+    if (!isStateSetError(error)) return;
+    if (error.code === 'timeout') expectTypeOf(error).toEqualTypeOf<TimeoutError>();
+    if (error.code === 'network_error') expectTypeOf(error).toEqualTypeOf<NetworkError>();
+    if (error.code === 'rate_limit_exceeded') expectTypeOf(error).toEqualTypeOf<RateLimitError>();
+    if (error.code === 'secret_key_refused') expectTypeOf(error).toEqualTypeOf<SecretKeyError>();
+    if (error.code === 'invalid_option') expectTypeOf(error).toEqualTypeOf<ConfigError>();
+    if (error.code === 'invalid_parameter') expectTypeOf(error.param).toEqualTypeOf<string>();
+    if (error.code === 'resource_missing') {
+      expectTypeOf(error.name).toEqualTypeOf<'ApiError'>();
+      expectTypeOf(error.status).toEqualTypeOf<number>();
+    }
+    if (error.code === 'invalid_response') expectTypeOf(error).toEqualTypeOf<InvalidResponseError>();
+    // An undocumented server code: compare it on the class's own (open) type.
+    if (error.name === 'ApiError') expectTypeOf<'card_declined'>().toExtend<ApiError['code']>();
   });
 
   it('paginate catches a misspelt parameter next to a valid one, as the list call does', () => {
