@@ -20,14 +20,14 @@ export type { List, ListParams, DateFilterValue } from './list.js';
 export { paginate } from './paginate.js';
 export type { ListCall } from './paginate.js';
 export { request } from './request.js';
-export type { RequestOptions, ResponseOf } from './request.js';
+export type { RequestOptions, ResponseOf, AllowedMethod, AllowedPath, AllowListPath, MethodArg, PathArg } from './request.js';
 export type { Query, QueryValue, QueryScalar } from './query.js';
 
 export {
   StateSetError, isStateSetError, SecretKeyError, InvalidKeyError, EndpointNotAllowedError, ConfigError, ValidationError,
   ApiError, RateLimitError, NetworkError, TimeoutError, AbortError, InvalidResponseError,
 } from './errors.js';
-export type { StateSetErrorCode, ApiErrorDetails, KnownStateSetError } from './errors.js';
+export type { StateSetErrorCode, ApiErrorCode, ApiErrorDetails, KnownStateSetError } from './errors.js';
 
 export { clearCache } from './client.js';
 export { staleWhileRevalidate } from './cache.js';

@@ -34,7 +34,8 @@ export interface ClientOptions {
    */
   timeout?: number | undefined;
   /**
-   * How many times a GET is retried on 429, 500, 502, 503 or 504 (with `Retry-After` or jittered exponential backoff). `0` turns retries off.
+   * How many times a GET is retried on 429, 500, 502, 503 or 504, or when no answer came (a dropped connection, DNS):
+   * each retry counts once, whichever the failure (with `Retry-After` or jittered exponential backoff). `0` turns retries off.
    * @default 2
    */
   retry?: number | undefined;

@@ -54,6 +54,31 @@ describe('retries', () => {
   });
 });
 
+describe('network errors count against `retry` as statuses do', () => {
+  it.each([0, 1, 2])('retry: %i sends 1 + retry requests for a dropped connection, as for a 503', async (retry) => {
+    api.fault({ path: '/v1/account/balance', destroy: true });
+    await expect(getBalance(client(retry))).rejects.toMatchObject({ name: 'NetworkError' });
+    const dropped = balanceCalls();
+    api.reset();
+    api.fault({ path: '/v1/account/balance', status: 503 });
+    await expect(getBalance(client(retry))).rejects.toMatchObject({ name: 'ApiError', status: 503 });
+    expect([dropped, balanceCalls()]).toEqual([retry + 1, retry + 1]);
+  });
+
+  it('a mix of both shares one count: a drop then a 503 with retry: 1 is two requests and fails with the 503', async () => {
+    api.fault({ path: '/v1/account/balance', destroy: true, times: 1 });
+    api.fault({ path: '/v1/account/balance', status: 503 });
+    await expect(getBalance(client(1))).rejects.toMatchObject({ name: 'ApiError', status: 503 });
+    expect(balanceCalls()).toBe(2);
+  });
+
+  it('a dropped connection that recovers succeeds on the retry', async () => {
+    api.fault({ path: '/v1/account/balance', destroy: true, times: 1 });
+    expect((await getBalance(client(1))).object).toBe('balance');
+    expect(balanceCalls()).toBe(2);
+  });
+});
+
 describe('waits ky reads from headers we do not', () => {
   beforeEach(useFakeClock);
   afterEach(() => { vi.useRealTimers(); });
