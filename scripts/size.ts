@@ -20,16 +20,18 @@ export interface Budget {
 }
 
 export const budgets: readonly Budget[] = [
-  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_000, aim: 12_000 },
+  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_500, aim: 12_000 },
   // 18 -> 19 kB: issue 17 moved formatAmount (Intl formatting, 0.7 kB) into the main entry; only pages that import it pay.
-  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 19_000, aim: 16_000 },
+  // 19 -> 19.5 kB, client 14 -> 14.5 kB, query 5 -> 5.5 kB: issue 14's messages, unknown options and key rule (below).
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 19_500, aim: 16_000 },
   { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_000, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
-  // `timeout` for every kind of Response); CI holds a 4.5 kB ceiling so it cannot grow unnoticed, and 3 kB stays the
-  // open target (README, "Size").
-  { id: 'query', label: 'every factory of `@stateset/browser/query`, its calls included (ky, zod external)', budget: 5_000, aim: 4_000 },
-  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 4_500, aim: 3_000 },
+  // `timeout` for every kind of Response), 5.0 kB since issue 14 (+0.5 kB: unknown options refused with "did you mean",
+  // messages that name the value and the fix, the error brand, the key boundary rule); CI holds a 5.0 kB ceiling so it
+  // cannot grow unnoticed, and 3 kB stays the open target (README, "Size").
+  { id: 'query', label: 'every factory of `@stateset/browser/query`, its calls included (ky, zod external)', budget: 5_500, aim: 4_000 },
+  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_000, aim: 3_000 },
 ];
 
 export interface Measurement extends Budget {

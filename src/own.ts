@@ -14,18 +14,20 @@ export const own = <T extends object>(value: T | undefined): T => ({ __proto__: 
  */
 export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, name.length / 3) + 1;
+  let most = Math.max(2, name.length / 3);
   for (const candidate of known) {
-    const a = name.toLowerCase();
-    const b = candidate.toLowerCase();
-    // Levenshtein distance, one row at a time.
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + +(a[i - 1] !== b[j - 1]));
-      row = next;
+    // Levenshtein distance, ignoring case, one row at a time.
+    const row = [...Array(candidate.length + 1).keys()];
+    for (const char of name.toLowerCase()) {
+      let diagonal = row[0]!++;
+      for (let j = 1; j < row.length; j++) {
+        const above = row[j]!;
+        row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + +(char !== candidate[j - 1]!.toLowerCase()));
+        diagonal = above;
+      }
     }
-    if (row[b.length]! < bestDistance) [best, bestDistance] = [candidate, row[b.length]!];
+    const distance = row[candidate.length]!;
+    if (distance <= most) [best, most] = [candidate, distance - 1];
   }
   return best;
 }

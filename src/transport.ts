@@ -114,13 +114,10 @@ function parseJson(text: string): { value: unknown } | { error: unknown } {
   }
 }
 
-/** Why a body is not JSON: a JSON content type whose body did not parse (and where, as the engine says), or another type. */
+/** Why a body is not an answer: JSON with no error fields, a JSON content type whose body did not parse (and where, as the engine says), or another type. */
 const notJson = (response: Response, text: string, error: unknown): string => {
   const type = response.headers.get('Content-Type');
-  const start = `"${text.trim().slice(0, 40)}"`;
-  return redactSecrets(!error ? `expected an error body ({ "error": { … } }), got ${start}.`
-    : /\bjson\b/i.test(type!) ? `the JSON body did not parse (${String((error as Error).message).slice(0, 120)}): ${start}.`
-    : `expected JSON, got ${type ?? 'no content type'}: ${start}.`);
+  return redactSecrets(`${!error ? 'expected an error body' : /json/i.test(type!) ? `the JSON body did not parse (${String((error as Error).message).slice(0, 120)})` : `expected JSON, got ${type ?? 'no content type'}`}: "${text.trim().slice(0, 40)}".`);
 };
 
 const field = (source: Record<string, unknown>, name: string): string | undefined =>
