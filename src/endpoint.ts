@@ -13,7 +13,7 @@ export interface Endpoint<T = unknown> {
   readonly path: string;
   /** The pattern each placeholder must match in full. */
   readonly params?: { readonly [name: string]: RegExp };
-  /** What each placeholder holds, for messages: `a product id like prod_123`. */
+  /** What each placeholder holds, for messages, as the product row says it: "a product id like" and an example. */
   readonly expects?: { readonly [name: string]: string };
   /** Validates (and types) the response body. Loose: unknown fields pass through. */
   readonly schema: ZodMiniType<T>;

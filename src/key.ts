@@ -12,7 +12,7 @@ const KEY_START = '[sr]k_(?:test|live)_';
  * `SK_LIVE_…` counts. A key is such a token that starts at a boundary (the start of the text or a character other
  * than a letter, digit or `_`: `"Bearer sk_live_…"`, `"key=sk_test_…"`), or whose tail is key-like, 10 or more letters
  * and digits as in gitleaks' Stripe rule (`xsk_live_4eC39HqLyjWDarjtT1zdp7dc`). So ids that merely contain the
- * letters (`prod_desk_live_2024`, `acct_risk_live_1`) are not keys. Shared with the build guard.
+ * letters (`acct_risk_live_1`, an id ending `desk_live_2024`) are not keys. Shared with the build guard.
  */
 export const SECRET_KEY_SOURCE = `(?:(?<![a-z0-9_])${KEY_START}[a-z0-9]|${KEY_START}[a-z0-9]{10})`;
 

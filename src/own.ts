@@ -9,12 +9,12 @@
 export const own = <T extends object>(value: T | undefined): T => ({ __proto__: null, ...value }) as T;
 
 /**
- * The name in `known` closest to `name` (ignoring case; at most 2 edits, or a third of its length), or `undefined`:
+ * The name in `known` closest to `name` (ignoring case; at most 3 edits, or a third of its length), or `undefined`:
  * for "did you mean" in the refusal of an unknown option or parameter.
  */
 export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let most = Math.max(2, name.length / 3);
+  let most = Math.max(3, name.length / 3);
   for (const candidate of known) {
     // Levenshtein distance, ignoring case, one row at a time.
     const row = [...Array(candidate.length + 1).keys()];
