@@ -83,10 +83,10 @@ export class EndpointNotAllowedError extends StateSetError {
   /**
    * `allowed`: the methods browsers may use on this path when only the method is wrong, else every allowed endpoint.
    */
-  constructor(method: string, path: string, allowed: readonly string[], methodOnly?: boolean) {
+  constructor(method: string, path: string, allowed?: readonly string[], methodOnly?: boolean) {
     super('endpoint_not_allowed', methodOnly
-      ? `${method} ${path} is not allowed from a browser: use ${allowed.join(' or ')}.`
-      : `${method} ${path} is not an endpoint browsers may call (allowed: ${allowed.join(', ')}).`);
+      ? `${method} ${path} is not allowed from a browser: use ${allowed!.join(' or ')}.`
+      : `${method} ${path} is not an endpoint browsers may call${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}.`);
   }
 }
 

@@ -8,7 +8,7 @@ const { StateSetError, isStateSetError } = api;
 const samples: [api.StateSetError, string, string][] = [
   [new api.SecretKeyError('sk_live_…', 'publishableKey'), 'SecretKeyError', 'secret_key_refused'],
   [new api.InvalidKeyError('nothing'), 'InvalidKeyError', 'invalid_publishable_key'],
-  [new api.EndpointNotAllowedError('POST', '/payments', ['GET /products']), 'EndpointNotAllowedError', 'endpoint_not_allowed'],
+  [new api.EndpointNotAllowedError('POST', '/payments'), 'EndpointNotAllowedError', 'endpoint_not_allowed'],
   [new api.ConfigError('insecure_api_base', 'x'), 'ConfigError', 'insecure_api_base'],
   [new api.ConfigError('invalid_option', 'x'), 'ConfigError', 'invalid_option'],
   [new api.ValidationError('limit', 'x'), 'ValidationError', 'invalid_parameter'],
