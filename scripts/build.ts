@@ -37,7 +37,7 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
   rmSync(outDir, { recursive: true, force: true });
 
   await vite({ root, configFile: join(root, 'vite.config.ts'), logLevel: options.log ? 'info' : 'warn', build: { outDir, emptyOutDir: true } });
-  const cli = join(outDir, 'build/cli.js');
+  const cli = join(outDir, 'build-guard/cli.js');
   if (existsSync(cli)) chmodSync(cli, 0o755);
   // Hand-written types-only entries (`@stateset/browser/jsx-react`): no source in src/, which imports no React.
   cpSync(join(root, 'jsx'), join(outDir, 'jsx'), { recursive: true });
@@ -58,7 +58,7 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
   }
 
   if (existsSync(cli)) guard(outDir, cli);
-  else log('src/build/ is not there yet: secret-key scan skipped.');
+  else log('src/build-guard/ is not there yet: secret-key scan skipped.');
   return integrity;
 }
 

@@ -18,7 +18,14 @@ export const browserTargets = ['chrome111', 'edge111', 'firefox114', 'safari16.4
 
 /** Source entries of the npm package (`dist/<name>.js`), keeping those that exist (the widget may not yet). */
 export const packageEntries = (): Record<string, string> =>
-  present({ index: 'src/index.ts', 'query/index': 'src/query/index.ts', 'widget/index': 'src/widget/index.ts', 'build/index': 'src/build/index.ts', 'build/cli': 'src/build/cli.ts' });
+  present({
+    index: 'src/index.ts',
+    'query/index': 'src/query/index.ts',
+    'widget/index': 'src/widget/index.ts',
+    // `@stateset/browser/build` and the `stateset-guard` bin: the secret-key guard for build tools.
+    'build-guard/plugin': 'src/build-guard/plugin.ts',
+    'build-guard/cli': 'src/build-guard/cli.ts',
+  });
 
 /** Source entries of the self-contained CDN files (`dist/cdn/<name>.js`). */
 export const cdnEntries = (): Record<string, string> => present({ stateset: 'src/index.ts', widget: 'src/widget/index.ts' });

@@ -1,7 +1,7 @@
 /**
  * `npm run check:package` (after `npm run build`): the tarball `npm pack` makes, checked as a consumer
  * gets it: publint --strict, attw with the ESM-only profile, and the consumer type tests of
- * test/types/ compiled against the unpacked tarball with `moduleResolution: "bundler"` and `"node16"`.
+ * test/types/ compiled against the unpacked tarball with `moduleResolution: "bundler"`, `"node16"` and `"node"` (node10: `types` + `typesVersions`, no `exports`).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -43,7 +43,7 @@ try {
   step('unpack', 'tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
   for (const name of ['ky', 'zod', 'vite', 'rollup', '@types/node', '@tanstack/query-core', '@types/react', 'csstype']) symlinkSync(join(root, 'node_modules', name), join(consumer, 'node_modules', name), 'dir');
   cpSync(join(root, 'test/types'), consumer, { recursive: true });
-  for (const resolution of ['bundler', 'node16']) {
+  for (const resolution of ['bundler', 'node16', 'node10']) {
     step(`consumer types, moduleResolution "${resolution}"`, process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`], { cwd: consumer });
   }
 } finally {

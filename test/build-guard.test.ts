@@ -15,7 +15,7 @@ import { rollup } from 'rollup';
 import ts from 'typescript';
 import { build, type InlineConfig, type Logger, type PluginOption } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { matchesGlob } from '../src/build/glob.js';
+import { matchesGlob } from '../src/build-guard/glob.js';
 import {
   checkViteConfig,
   formatReport,
@@ -25,9 +25,10 @@ import {
   SecretKeyGuardError,
   type Finding,
   type SecretKeyGuardOptions,
-} from '../src/build/index.js';
-import { runCli } from '../src/build/run-cli.js';
-import { CHUNK_SIZE, scanFile } from '../src/build/scan.js';
+} from '../src/build-guard/plugin.js';
+import { runCli } from '../src/build-guard/run-cli.js';
+import { CHUNK_SIZE } from '../src/build-guard/scan-bytes.js';
+import { scanFile } from '../src/build-guard/scan-files.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(repoRoot, 'test/build/fixtures');
@@ -544,7 +545,7 @@ describe('stateset-guard CLI', () => {
     const dirty = await copyFixture('static-site', { LITERAL: liveKey });
     const clean = await copyFixture('static-site');
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/.bin/tsx'), path.join(repoRoot, 'src/build/cli.ts'), ...args], {
+      spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/.bin/tsx'), path.join(repoRoot, 'src/build-guard/cli.ts'), ...args], {
         encoding: 'utf8',
         cwd: repoRoot,
       });
@@ -821,7 +822,7 @@ describe('audit fixes', () => {
   describe('8: types without vite or rollup', () => {
     it('the emitted declarations of @stateset/browser/build import neither vite nor rollup', () => {
       const declarations: string[] = [];
-      const program = ts.createProgram([path.join(repoRoot, 'src/build/index.ts')], {
+      const program = ts.createProgram([path.join(repoRoot, 'src/build-guard/plugin.ts')], {
         target: ts.ScriptTarget.ES2022,
         module: ts.ModuleKind.ESNext,
         moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -832,7 +833,7 @@ describe('audit fixes', () => {
         types: ['node'],
       });
       program.emit(undefined, (fileName, text) => {
-        if (fileName.includes('/build/')) declarations.push(text);
+        if (fileName.includes('/build-guard/')) declarations.push(text);
       });
       expect(declarations.length).toBeGreaterThan(0);
       for (const text of declarations) expect(text).not.toMatch(/(?:from|import\()\s*['"](?:vite|rollup)['"]/);
@@ -841,8 +842,8 @@ describe('audit fixes', () => {
 });
 
 describe('this repository', () => {
-  it('src/build imports nothing from the browser modules except key.ts', async () => {
-    const dir = path.join(repoRoot, 'src/build');
+  it('src/build-guard imports nothing from the browser modules except key.ts', async () => {
+    const dir = path.join(repoRoot, 'src/build-guard');
     for (const file of await readdir(dir)) {
       const source = await readFile(path.join(dir, file), 'utf8');
       for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
@@ -854,7 +855,7 @@ describe('this repository', () => {
   it('holds no secret-looking key in the guard sources, tests or fixtures', async () => {
     const options = { include: '**/*.{ts,js,html,json,md,css}' };
     const findings = [
-      ...(await scanDirectory(path.join(repoRoot, 'src/build'), options)),
+      ...(await scanDirectory(path.join(repoRoot, 'src/build-guard'), options)),
       ...(await scanDirectory(path.join(repoRoot, 'test/build'), options)),
       ...scanText(await readFile(fileURLToPath(import.meta.url), 'utf8'), 'build-guard.test.ts'),
     ];

@@ -65,12 +65,12 @@ describe('the package', () => {
     for (const sample of ['eval("1")', 'new Function("a", "return a")', 'const F = globalThis.Function("x")']) expect(sample).toMatch(evalPattern);
     expect('isFunction(x); evaluate(y)').not.toMatch(evalPattern);
     const files = jsFiles();
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'cdn/stateset.js', 'cdn/widget.js', 'build/index.js']));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'cdn/stateset.js', 'cdn/widget.js', 'build-guard/plugin.js']));
     for (const file of files) expect(read(file), file).not.toMatch(evalPattern);
   });
 
   it('is scanned by our own secret-key guard, which fails on a key', () => {
-    const cli = join(staged.pkg, 'dist/build/cli.js');
+    const cli = join(staged.pkg, 'dist/build-guard/cli.js');
     writeFileSync(join(scratch, 'clean.js'), 'export const key = "pk_test_123";');
     expect(() => guard(scratch, cli)).not.toThrow();
     writeFileSync(join(scratch, 'leak.js.map'), JSON.stringify({ sourcesContent: [`const key = "${['sk', 'live', '4eC39HqLyjWDarjtT1zdp7dc'].join('_')}";`] }));

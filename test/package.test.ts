@@ -32,19 +32,37 @@ describe('README', () => {
 describe('package.json', () => {
   const entries = packageEntries();
 
+  /** The entry name (`dist/<name>.js`) an export or bin target is built as. */
+  const entryOf = (target: string): string => target.replace(/^\.\/dist\/(.*)\.js$/, '$1');
+  const exported = Object.entries(pkg.exports as Record<string, string | Record<string, string>>)
+    .filter((entry): entry is [string, Record<string, string>] => typeof entry[1] !== 'string');
+  /** The exports built from src/ (all but the types-only `./jsx-react`). */
+  const built = exported.filter(([subpath]) => subpath !== './jsx-react');
+
   it('exports every library entry the build makes, types first', () => {
     // `./jsx-react` is types only, copied from jsx/ (no source in src/, which imports no React).
     expect(pkg.exports['./jsx-react']).toEqual({ types: './dist/jsx/react.d.ts', default: './dist/jsx/react.js' });
-    const exported = Object.entries(pkg.exports as Record<string, string | Record<string, string>>)
-      .filter(([subpath, target]) => typeof target !== 'string' && subpath !== './jsx-react');
-    for (const [subpath, target] of exported) {
-      const name = subpath === '.' ? 'index' : `${subpath.slice(2)}/index`;
+    for (const [subpath, target] of built) {
+      const name = entryOf(target.default!);
       expect(entries[name], `${subpath} is built from src/${name}.ts`).toBe(`src/${name}.ts`);
       expect(target, subpath).toEqual({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` });
       expect(Object.keys(target)[0]).toBe('types');
     }
-    const binaries = Object.values(pkg.bin as Record<string, string>).map((file) => file.replace(/^\.\/dist\/(.*)\.js$/, '$1'));
-    expect(Object.keys(entries).sort()).toEqual([...exported.map(([subpath]) => (subpath === '.' ? 'index' : `${subpath.slice(2)}/index`)), ...binaries].sort());
+    const binaries = Object.values(pkg.bin as Record<string, string>).map(entryOf);
+    expect(Object.keys(entries).sort()).toEqual([...built.map(([, target]) => entryOf(target.default!)), ...binaries].sort());
+  });
+
+  it('builds the guard from src/build-guard/, not a folder named like build output, behind the public ./build entry', () => {
+    expect(pkg.exports['./build']).toEqual({ types: './dist/build-guard/plugin.d.ts', default: './dist/build-guard/plugin.js' });
+    expect(pkg.bin['stateset-guard']).toBe('./dist/build-guard/cli.js');
+    expect(existsSync(join(root, 'src/build'))).toBe(false);
+  });
+
+  it('gives node10 resolvers (`moduleResolution: "node"`, no `exports`) the same types: `types` and a `typesVersions` row per subpath', () => {
+    expect(pkg.types).toBe(pkg.exports['.'].types);
+    const rows = (pkg.typesVersions as Record<string, Record<string, string[]>> | undefined)?.['*'] ?? {};
+    const subpaths = exported.filter(([subpath]) => subpath !== '.').map(([subpath, target]) => [subpath.slice(2), [target.types]]);
+    expect(rows).toEqual(Object.fromEntries(subpaths));
   });
 
   it('declares side effects only for the widget entry and its registration, each a real module', () => {

@@ -15,7 +15,7 @@ import {
   type GuardViteConfig,
   type SecretKeyGuardOptions,
   type SecretKeyGuardPlugin,
-} from '../../src/build/index.js';
+} from '../../src/build-guard/plugin.js';
 
 describe('secretKeyGuard types', () => {
   it('fits Vite and Rollup plugin lists', () => {

@@ -5,15 +5,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redactSecrets } from '../key.js';
-import {
-  formatReport,
-  scanDirectory,
-  scanFile,
-  scanFileName,
-  type AllowEntry,
-  type FileScanResult,
-  type Finding,
-} from './scan.js';
+import { formatReport } from './report.js';
+import { scanFileName, type AllowEntry, type Finding } from './scan.js';
+import { scanDirectory, scanFile, type FileScanResult } from './scan-files.js';
 
 export const USAGE = `Usage: stateset-guard [options] <dir-or-file>...
 

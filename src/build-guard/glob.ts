@@ -15,8 +15,7 @@
 
 /** Compiles `glob` to an anchored, case-insensitive regular expression over forward-slash file names. */
 export function globToRegExp(glob: string): RegExp {
-  let pattern = glob.replace(/\\/g, '/');
-  while (pattern.startsWith('./')) pattern = pattern.slice(2);
+  const pattern = normalizeFileName(glob);
   const body = translate(pattern);
   return new RegExp(pattern.includes('/') ? `^${body}$` : `^(?:.*/)?${body}$`, 'i');
 }

@@ -10,29 +10,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createFileFilter } from './glob.js';
-import {
-  DEFAULT_INCLUDE,
-  FIX_ADVICE,
-  formatReport,
-  scanBytes,
-  scanDirectory,
-  scanFileName,
-  scanText,
-  type AllowEntry,
-  type Finding,
-} from './scan.js';
+import { FIX_ADVICE, formatReport } from './report.js';
+import { scanFileName, scanText, type AllowEntry, type Finding } from './scan.js';
+import { scanBytes } from './scan-bytes.js';
+import { DEFAULT_INCLUDE, scanDirectory } from './scan-files.js';
 
-export {
-  DEFAULT_INCLUDE,
-  formatReport,
-  scanDirectory,
-  scanText,
-  type AllowEntry,
-  type Finding,
-  type FormatReportOptions,
-  type ScanDirectoryOptions,
-  type ScanTextOptions,
-} from './scan.js';
+export { formatReport, type FormatReportOptions } from './report.js';
+export { scanText, type AllowEntry, type Finding, type ScanTextOptions } from './scan.js';
+export { DEFAULT_INCLUDE, scanDirectory, type ScanDirectoryOptions } from './scan-files.js';
 
 export interface SecretKeyGuardOptions {
   /**
