@@ -41,12 +41,18 @@ async function cdnFiles(log: (line: string) => void): Promise<Map<string, string
   const files = ['stateset.js', 'widget.js'];
   const built = () => files.every((name) => existsSync(cdnDir + name));
   const scripts = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  // (DEMO_NO_BUILD=1, for the demo's own test: bundle from source at once, do not spend a minute building dist/.)
+  if (process.env.DEMO_NO_BUILD === '1') return bundleFromSource();
   if (scripts.build && (!built() || Math.min(...files.map((name) => statSync(cdnDir + name).mtimeMs)) < newest(`${root}src`))) {
     log('Building dist/ (npm run build)…');
     const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) log(`npm run build failed; bundling the CDN files from source instead.\n${result.stdout}${result.stderr}`);
   }
   if (built()) return new Map(files.map((name) => [name, readFileSync(cdnDir + name, 'utf8')]));
+  return bundleFromSource();
+}
+
+async function bundleFromSource(): Promise<Map<string, string>> {
   const bundles = new Map<string, string>();
   for (const [name, entry] of [['stateset.js', 'src/index.ts'], ['widget.js', 'src/widget/index.ts']] as const) {
     const output = await build({ absWorkingDir: root, entryPoints: [entry], bundle: true, minify: true, format: 'esm', write: false, logLevel: 'silent' });
@@ -124,10 +130,28 @@ export async function startDemo({ port = 5173, apiPort = 4010, log = console.log
   };
 }
 
+/**
+ * Stops the demo on SIGINT (Ctrl+C), SIGTERM (`kill`) or SIGHUP (the terminal closed): servers closed, then exit.
+ * A second signal, or a close that takes over 3 s, exits at once; either way nothing keeps holding the ports.
+ * (`npm run demo` execs node itself, so the signal npm forwards reaches this process and not a shell between.)
+ */
+export function stopOnSignals(demo: Pick<Demo, 'close'>, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return exit(1);
+    stopping = true;
+    setTimeout(() => exit(1), 3000).unref();
+    void demo.close().then(() => exit(0), () => exit(1));
+  };
+  for (const signal of signals) process.on(signal, stop);
+  return () => {
+    for (const signal of signals) process.off(signal, stop);
+  };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const demo = await startDemo();
+  stopOnSignals(demo);
   console.log(`StateSet demo storefront: ${demo.url}  (stand-in API inside; Ctrl+C to stop)`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void demo.close().then(() => process.exit(0)));
-  }
 }
