@@ -80,6 +80,11 @@ export function createClient(options: ClientOptions): Client {
   const normalized = normalizeOptions(options);
   const id = `${key} ${normalized.accountId ?? ''}`;
   const pacer = normalized.rateLimit && createPacer(normalized.rateLimit);
+  // ky 1 runs `beforeRequest` before every attempt, as `(request, options, { retryCount })`; ky 2 runs it once, as
+  // `({ request })`, and `beforeRetry` before each retry. Either way every attempt waits for a token, once.
+  let ky2: unknown;
+  const paced = (request: Request, retry?: unknown) => (pacer as Pacer).take(request.signal, !!retry).then((wait) =>
+    wait ? new Response(null, { status: 429, headers: { 'Retry-After': `${wait / 1000}` } }) : undefined);
   const http = ky.create({
     timeout: normalized.timeout,
     retry: {
@@ -96,8 +101,9 @@ export function createClient(options: ClientOptions): Client {
     },
     hooks: pacer ? {
       // Every attempt, retries too, waits for a token; a pause too long to wait for becomes a 429 without a request.
-      beforeRequest: [(request, _, { retryCount }) => pacer.take(request.signal, retryCount > 0).then((wait) =>
-        wait ? new Response(null, { status: 429, headers: { 'Retry-After': `${wait / 1000}` } }) : undefined)],
+      beforeRequest: [(first: Request | { request: Request }, _?: unknown, state?: { retryCount: number }) =>
+        'url' in first ? paced(first, state!.retryCount) : paced((ky2 = first).request)],
+      beforeRetry: [({ request }) => (ky2 ? paced(request, 1) : undefined)],
     } : {},
     headers: {
       Accept: 'application/json',

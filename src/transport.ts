@@ -93,7 +93,8 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     if (error instanceof KyTimeoutError) throw new TimeoutError(what, state.timeout, { cause: error });
     // An unreadable body still has a status that says what happened.
     // (Not ky's HTTPError as the cause: its message holds the server's status text, unredacted.)
-    if (error instanceof HTTPError) throw errorFromResponse(error.response, await read(error.response).catch(() => ''), what);
+    // (ky 2 has read the body into `data` already: JSON parsed, else text; ky 1 has left it to us.)
+    if (error instanceof HTTPError) throw errorFromResponse(error.response, 'data' in error ? bodyText(error.data) : await read(error.response).catch(() => ''), what);
     throw new NetworkError(what, new URL(url).origin, { cause: error });
   }
   // A 2xx body: parsed, then validated.
@@ -105,6 +106,8 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     `${issue.path.join('.') || '(body)'} (${'expected' in issue ? `expected ${String(issue.expected)}` : issue.message})`);
   throw new InvalidResponseError(what, response.status, `unexpected shape at ${problems.join(', ')}.`, { cause: result.error });
 }
+
+const bodyText = (data: unknown): string => (typeof data == 'string' ? data : JSON.stringify(data) ?? '');
 
 function parseJson(text: string): { value: unknown } | { error: unknown } {
   try {

@@ -104,7 +104,9 @@ describe('secret and restricted keys are refused at every entry point, before th
     const client = withClient();
     const state = clientState(client) as { http: ReturnType<typeof clientState>['http'] };
     const key = `sk_live_${'Zz9'.repeat(8)}`;
-    state.http = state.http.extend({ hooks: { beforeRequest: [(outgoing) => { outgoing.headers.set('X-Debug', key); }] } });
+    // (ky 1 passes the request, ky 2 a state object holding it.)
+    const smuggle = (outgoing: Request | { request: Request }) => void ('url' in outgoing ? outgoing : outgoing.request).headers.set('X-Debug', key);
+    state.http = state.http.extend({ hooks: { beforeRequest: [smuggle] } });
     expectRefused(await caught(() => getBalance(client)), key);
     expect(api.requests).toEqual([]);
   });

@@ -65,6 +65,20 @@ describe('package.json', () => {
     expect(rows).toEqual(Object.fromEntries(subpaths));
   });
 
+  it('is what package-lock.json records for the root package (CI also checks `npm install --package-lock-only` changes nothing)', () => {
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+    const fields = ['name', 'version', 'license', 'dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta', 'engines'];
+    const recorded = (source: Record<string, unknown>) => Object.fromEntries(fields.filter((field) => field in source).map((field) => [field, source[field]]));
+    expect(recorded(lock.packages[''])).toEqual(recorded(pkg));
+    // npm records bin targets without the leading `./`.
+    const bin = Object.fromEntries(Object.entries(pkg.bin as Record<string, string>).map(([name, file]) => [name, file.replace(/^\.\//, '')]));
+    expect(lock.packages[''].bin).toEqual(bin);
+  });
+
+  it('takes ky and zod as ranges, ky 1.14+ or 2.x, so an app on either major ships one copy', () => {
+    expect(pkg.dependencies).toEqual({ ky: '^1.14.0 || ^2.0.0', zod: expect.stringMatching(/^\^4\./) });
+  });
+
   it('declares side effects only for the widget entry and its registration, each a real module', () => {
     const local = (pkg.sideEffects as string[]).filter((file) => !file.includes('*'));
     expect(local.length).toBeGreaterThan(0);
