@@ -16,8 +16,11 @@ export default defineConfig({
     },
   },
   test: {
+    // STATESET_KY=<folder of another ky> runs the tests against it (`npm run test:ky2`: ky's other major).
+    ...(process.env.STATESET_KY && { alias: { ky: process.env.STATESET_KY } }),
     environment: 'happy-dom',
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    setupFiles: ['test/page-console.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts', 'test/**/*.test-d.tsx'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,
     pool: 'forks',

@@ -25,9 +25,11 @@ export interface BuildOptions {
 /** `sha384-…` of a file's bytes, as `<script integrity>` wants it. */
 export const sri = (bytes: Uint8Array): string => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+/** Runs a step; without `log` its output is kept, and only shown in the error when it fails. */
+function run(command: string, args: string[], log = false): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: log ? 'inherit' : 'pipe', encoding: 'utf8' });
+  const output = log ? '' : `\n${result.stdout}${result.stderr}`.trimEnd();
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})${output}`);
 }
 
 /** Builds the package into `outDir`; returns the SRI hash of each CDN file (by file name). */
@@ -43,7 +45,7 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
   cpSync(join(root, 'jsx'), join(outDir, 'jsx'), { recursive: true });
   if (options.types !== false) {
     log('Declarations (tsc)…');
-    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir]);
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], options.log);
   }
 
   const integrity: Record<string, string> = {};
@@ -57,14 +59,14 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
     writeFileSync(join(outDir, 'cdn/integrity.json'), `${JSON.stringify(integrity, null, 2)}\n`);
   }
 
-  if (existsSync(cli)) guard(outDir, cli);
+  if (existsSync(cli)) guard(outDir, cli, options.log);
   else log('src/build-guard/ is not there yet: secret-key scan skipped.');
   return integrity;
 }
 
 /** Our own `stateset-guard` over our own output (JS, maps, declarations, JSON): throws on a secret key. */
-export function guard(dir: string, cli: string): void {
-  run(process.execPath, [cli, '--include', '**/*.{js,map,ts,json}', dir]);
+export function guard(dir: string, cli: string, log = false): void {
+  run(process.execPath, [cli, '--include', '**/*.{js,map,ts,json}', dir], log);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(root, 'scripts/build.ts')) {

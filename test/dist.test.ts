@@ -74,7 +74,7 @@ describe('the package', () => {
     writeFileSync(join(scratch, 'clean.js'), 'export const key = "pk_test_123";');
     expect(() => guard(scratch, cli)).not.toThrow();
     writeFileSync(join(scratch, 'leak.js.map'), JSON.stringify({ sourcesContent: [`const key = "${['sk', 'live', '4eC39HqLyjWDarjtT1zdp7dc'].join('_')}";`] }));
-    expect(() => guard(scratch, cli)).toThrow(/failed \(1\)/);
+    expect(() => guard(scratch, cli)).toThrow(/failed \(1\)\nFound a secret key .*\n  \S+leak\.js\.map:1:35  sk_live_…\n/);
   });
 });
 

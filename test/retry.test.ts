@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, createClient, getBalance, getProduct, RateLimitError, type Client } from '../src/index.js';
 import { advanceUntil, useFakeClock } from './fake-clock.js';
+import { pageConsole } from './page-console.js';
 import { accountBalance } from './stand-in/data.js';
 import { startStandIn, type StandIn } from './stand-in/server.js';
 
@@ -18,6 +19,8 @@ describe('retries', () => {
     api.fault({ path: '/v1/account/balance', status: 503, times: 2 });
     expect((await getBalance(client(2))).object).toBe('balance');
     expect(balanceCalls()).toBe(3);
+    // What a browser's devtools would show: the two failed attempts.
+    expect(pageConsole()).toEqual(Array(2).fill(`GET ${api.url}/account/balance 503 (Service Unavailable)`));
   });
 
   it('gives up after `retry` retries with the last ApiError', async () => {
