@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import ts from 'typescript';
-import { build, type InlineConfig, type Logger, type PluginOption } from 'vite';
+import { build, createServer, preview, type InlineConfig, type Logger, type PluginOption } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { matchesGlob } from '../src/build-guard/glob.js';
 import {
@@ -266,6 +266,15 @@ describe('secretKeyGuard with Vite', () => {
     expectNoFullKey(visibleText(result));
   });
 
+  it('names the original file and line of a key in a chunk that has a source map, beside the chunk', async () => {
+    const root = await copyFixture('vite-app', { LITERAL: liveKey });
+    const column = (await readFile(path.join(root, 'src/main.js'), 'utf8')).split('\n')[9]!.indexOf(liveKey) + 1;
+    const message = messageOf((await viteBuild(root, {}, { sourcemap: true })).error);
+    expect(message).toMatch(new RegExp(`\\n  src/main\\.js:10:${column}  sk_live_…  \\(assets/index-[\\w-]+\\.js:\\d+:\\d+\\)\\n`));
+    // Without a map, the chunk alone, as before.
+    expect(messageOf((await viteBuild(root, {}, { sourcemap: false })).error)).toMatch(/\n {2}assets\/index-[\w-]+\.js:\d+:\d+ {2}sk_live_…\n/);
+  });
+
   it('fails on a key that only survives in the source map (a comment minification removed)', async () => {
     const root = await copyFixture('vite-app', { COMMENT: testKey });
     const withoutMaps = await viteBuild(root, {}, { sourcemap: false });
@@ -311,6 +320,36 @@ describe('secretKeyGuard with Vite', () => {
     expect(result.error).toBeUndefined();
   });
 
+  describe('in `vite` (dev) and `vite preview`, which serve import.meta.env and define to the browser too', () => {
+    const quiet = { configFile: false as const, logLevel: 'silent' as const, server: { port: 0 }, preview: { port: 0 } };
+
+    it('refuses to start the dev server or the preview when a client-exposed variable or define holds a secret', async () => {
+      const root = await copyFixture('vite-app');
+      await writeFile(path.join(root, '.env'), `VITE_STATESET_KEY=${testKey}\n`);
+      const dev = await createServer({ ...quiet, root, plugins: [secretKeyGuard()] }).catch((error: unknown) => error);
+      expect(dev).toBeInstanceOf(SecretKeyGuardError);
+      expect(messageOf(dev)).toContain('VITE_STATESET_KEY holds a secret key (sk_test_…)');
+      expect(messageOf(dev)).toContain('Not starting: `vite` and `vite preview` serve these values to the browser.');
+      const served = await preview({ ...quiet, root, plugins: [secretKeyGuard()] }).catch((error: unknown) => error);
+      expect(served).toBeInstanceOf(SecretKeyGuardError);
+      const defined = await createServer({ ...quiet, root: await copyFixture('vite-app'), define: { __STATESET_KEY__: JSON.stringify(liveKey) }, plugins: [secretKeyGuard()] })
+        .catch((error: unknown) => error);
+      expect(messageOf(defined)).toContain(`__STATESET_KEY__ holds a secret key (${LIVE})`);
+      expectNoFullKey(visibleText({ error: dev }));
+    });
+
+    it('starts them with a publishable key, warns in warn mode, and leaves Vitest (mode test) alone', async () => {
+      const root = await copyFixture('vite-app');
+      await writeFile(path.join(root, '.env'), `VITE_STATESET_KEY=${publishableKey}\n`);
+      await (await createServer({ ...quiet, root, plugins: [secretKeyGuard()] })).close();
+      const logs: string[] = [];
+      await writeFile(path.join(root, '.env'), `VITE_STATESET_KEY=${testKey}\n`);
+      await (await createServer({ ...quiet, root, customLogger: captureLogger(logs), plugins: [secretKeyGuard({ mode: 'warn' })] })).close();
+      expect(logs.join('\n')).toContain('Serving: `vite` and `vite preview` serve these values to the browser.');
+      await (await createServer({ ...quiet, root, mode: 'test', plugins: [secretKeyGuard()] })).close();
+    });
+  });
+
   it("mode 'warn' reports config and bundle findings but lets the build finish", async () => {
     const root = await copyFixture('vite-app');
     await writeFile(path.join(root, '.env'), `VITE_STATESET_KEY=${liveKey}\n`);
@@ -345,7 +384,8 @@ describe('secretKeyGuard with Rollup', () => {
       await bundle.close();
     }
     const message = messageOf(error);
-    expect(message).toMatch(/ main\.js:\d+:\d+ {2}rk_test_…/);
+    // The chunk's place, after the original's (from chunk.map; outside the working folder: an absolute path).
+    expect(message).toMatch(/ \/\S+\/main\.js:\d+:\d+ {2}rk_test_… {2}\(main\.js:\d+:\d+\)/);
     expect(message).toMatch(/ main\.js\.map:1:\d+ {2}rk_test_…/);
     expect(message).toContain('use the publishable key (pk_…)');
     expectNoFullKey(visibleText({ error }));
@@ -396,10 +436,11 @@ describe('the plugin object', () => {
   });
   const asset = (fileName: string, source: string | Uint8Array) => ({ type: 'asset', fileName, source });
 
-  it('runs last, only in `vite build`, and rejects bad options', async () => {
+  it('runs last, in `vite build`, dev and preview but not Vitest, and rejects bad options', async () => {
     const { plugin, hook } = await runGenerateBundle({}, {});
     expect(plugin.name).toBe('stateset:secret-key-guard');
-    expect(plugin.apply).toBe('build');
+    expect([['build', 'production'], ['serve', 'development'], ['serve', 'production'], ['build', 'test'], ['serve', 'test']]
+      .map(([command, mode]) => plugin.apply({}, { command: command as 'build' | 'serve', mode: mode! }))).toEqual([true, true, true, true, false]);
     expect(plugin.enforce).toBe('post');
     expect(hook.order).toBe('post');
     expect(() => secretKeyGuard({ mode: 'loud' as 'warn' })).toThrow(TypeError);
@@ -698,7 +739,7 @@ describe('audit fixes', () => {
       const result = await viteBuild(root, { mode: 'warn' }, { sourcemap: true });
       expect(result.error).toBeUndefined();
       const logs = result.logs.join('\n');
-      expect(logs.match(/assets\/index-[\w-]+\.js:\d+:\d+ {2}sk_live_…/g)).toHaveLength(1);
+      expect(logs.match(/src\/main\.js:\d+:\d+ {2}sk_live_… {2}\(assets\/index-[\w-]+\.js:\d+:\d+\)/g)).toHaveLength(1);
       expect(logs).not.toMatch(/already on disk|do not deploy/i);
     });
   });

@@ -10,10 +10,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createFileFilter } from './glob.js';
+import { redactSecrets } from '../key.js';
 import { FIX_ADVICE, formatReport } from './report.js';
 import { scanFileName, scanText, type AllowEntry, type Finding } from './scan.js';
 import { scanBytes } from './scan-bytes.js';
 import { DEFAULT_INCLUDE, scanDirectory } from './scan-files.js';
+import { createSourceLookup, type SourceMapLike } from './source-map.js';
 
 export { formatReport, type FormatReportOptions } from './report.js';
 export { scanText, type AllowEntry, type Finding, type ScanTextOptions } from './scan.js';
@@ -42,6 +44,8 @@ export interface SecretKeyGuardOptions {
 
 /** The part of Vite's `ResolvedConfig` the guard reads. */
 export interface GuardViteConfig {
+  /** `'serve'` for `vite` (dev) and `vite preview`, `'build'` for `vite build`. */
+  command?: 'build' | 'serve' | undefined;
   root: string;
   publicDir: string;
   envPrefix?: string | string[] | undefined;
@@ -99,14 +103,20 @@ export interface GuardBundleHook {
   handler(this: GuardPluginContext, outputOptions: GuardOutputOptions, bundle: GuardOutputBundle): Promise<void>;
 }
 
+/** The part of Vite's `ConfigEnv` the guard's `apply` reads. */
+export interface GuardConfigEnv {
+  command: 'build' | 'serve';
+  mode: string;
+}
+
 /** A plugin object that works in both Rollup and Vite (the Vite-only fields are ignored by Rollup). */
 export interface SecretKeyGuardPlugin {
   name: string;
-  /** Vite only: not during `vite dev` or Vitest. */
-  apply: 'build';
+  /** Vite only: in `vite build`, `vite` (dev) and `vite preview`; not in Vitest's server (mode `test`). */
+  apply: (config: unknown, env: GuardConfigEnv) => boolean;
   /** Vite only: after Vite's own plugins. */
   enforce: 'post';
-  /** Vite only: checks the env variables and `define` values Vite inlines. */
+  /** Vite only: checks the env variables and `define` values Vite inlines; in dev and preview, refuses to start. */
   configResolved(config: GuardViteConfig): void;
   buildStart(): void;
   /** Scans the bundle and `public/` before anything is written. */
@@ -248,8 +258,31 @@ export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGu
   /** What each emitted file held at `generateBundle`, by output folder and file name. */
   const scannedAt = new Map<string, Snapshot>();
 
+  /** Adds to each finding in a chunk where its source map says it came from. */
+  function withSources(findings: Finding[], item: GuardOutputChunk, outputOptions: GuardOutputOptions): Finding[] {
+    if (!item.map || findings.length === 0) return findings;
+    let map: SourceMapLike;
+    try {
+      map = JSON.parse(item.map.toString()) as SourceMapLike;
+    } catch {
+      return findings;
+    }
+    const lookup = createSourceLookup(map);
+    // Sources are relative to the chunk's place in the output folder; shown relative to the project root.
+    const root = viteConfig?.root ?? process.cwd();
+    const outDir = outputOptions.dir ?? (outputOptions.file ? path.dirname(outputOptions.file) : root);
+    return findings.map((finding) => {
+      const original = lookup(finding.line, finding.column);
+      if (!original) return finding;
+      const absolute = path.resolve(outDir, path.dirname(item.fileName), original.source);
+      const relative = path.relative(root, absolute);
+      const file = redactSecrets((relative.startsWith('..') ? absolute : relative).split(path.sep).join('/'));
+      return { ...finding, source: { file, line: original.line, column: original.column } };
+    });
+  }
+
   function scanChunk(item: GuardOutputChunk, outputOptions: GuardOutputOptions, bundle: GuardOutputBundle): Finding[] {
-    const findings = scanText(item.code, item.fileName, { allow });
+    const findings = withSources(scanText(item.code, item.fileName, { allow }), item, outputOptions);
     if (!item.map) return findings;
     // Vite (Rolldown) also emits the map as an asset, scanned on its own; Rollup only has `chunk.map`.
     const mapName = item.sourcemapFileName ?? `${item.fileName}.map`;
@@ -305,9 +338,10 @@ export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGu
 
   return {
     name: PLUGIN_NAME,
-    // Vite only: not during `vite dev` or Vitest, and after Vite's own plugins (its HTML is
-    // emitted into the bundle by a `generateBundle` hook of the core plugins).
-    apply: 'build',
+    // Vite only: `vite build`, and `vite` (dev) and `vite preview`, which serve `import.meta.env` and `define`
+    // values to the browser as a build does; not Vitest's own server (mode `test`), whose code stays in Node.
+    // After Vite's own plugins (its HTML is emitted into the bundle by a `generateBundle` hook of the core plugins).
+    apply: (_config, env) => env.command === 'build' || env.mode !== 'test',
     enforce: 'post',
 
     configResolved(config: GuardViteConfig) {
@@ -316,7 +350,8 @@ export function secretKeyGuard(options: SecretKeyGuardOptions = {}): SecretKeyGu
       const findings = checkViteConfig(config, allow);
       if (findings.length === 0) return;
       const envPrefix = config.envPrefix ?? 'VITE_';
-      const message = formatConfigReport(findings, Array.isArray(envPrefix) ? envPrefix : [envPrefix]);
+      const served = config.command === 'serve' ? `\n${mode === 'warn' ? 'Serving' : 'Not starting'}: \`vite\` and \`vite preview\` serve these values to the browser.` : '';
+      const message = formatConfigReport(findings, Array.isArray(envPrefix) ? envPrefix : [envPrefix]) + served;
       if (mode === 'warn') config.logger.warn(`[${PLUGIN_NAME}] ${message}`);
       else throw new SecretKeyGuardError(`[${PLUGIN_NAME}] ${message}`, findings);
     },

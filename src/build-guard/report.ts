@@ -14,10 +14,15 @@ export interface FormatReportOptions {
   limit?: number | undefined;
 }
 
-/** `file:line:column  prefix`, or `file  prefix (in the file name)`; keys in the file name are redacted. */
+/**
+ * `file:line:column  prefix`, or `file  prefix (in the file name)`; with a source map, the original place
+ * first: `src/main.ts:3:15  prefix  (assets/index-abc.js:1:9127)`. Keys in file names are redacted.
+ */
 function formatFinding(finding: Finding): string {
   const file = redactSecrets(finding.file);
   if (finding.inFileName) return `${file}  ${finding.prefix} (in the file name)`;
+  const { source } = finding;
+  if (source) return `${redactSecrets(source.file)}:${source.line}:${source.column}  ${finding.prefix}  (${file}:${finding.line}:${finding.column})`;
   return `${file}:${finding.line}:${finding.column}  ${finding.prefix}`;
 }
 

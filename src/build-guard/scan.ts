@@ -20,6 +20,11 @@ export interface Finding {
   prefix: string;
   /** Present when the key is in the file's path rather than its content. */
   inFileName?: true;
+  /**
+   * Where the key came from, when the file is a chunk with a source map: the original file (relative to
+   * the project root, keys redacted), 1-based line and column.
+   */
+  source?: { file: string; line: number; column: number };
 }
 
 /** A key known to be a harmless test fixture: the exact key, or a pattern tested against the whole key. */
