@@ -10,12 +10,15 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { root } from '../scripts/bundles.js';
 
-/** The reader's own things that snippets use without defining: the client of the Quick start, their widgets, views, an id. */
+/** The reader's own things that snippets use without defining: the client of the Quick start, their widgets, views, an id, their framework. */
 const PAGE = `
 declare const client: import('@stateset/browser').Client;
 declare const widgets: readonly unknown[];
 declare function showNotFound(): void;
 declare const id: string;
+// Frameworks a snippet declares the widget for, which this repository does not install: the names it uses.
+declare module 'vue' { export type DefineComponent<Props> = { new (): { $props: Props } }; export interface GlobalComponents {} }
+declare module 'svelte/elements' { export interface SvelteHTMLElements {} }
 `;
 
 /** The ```ts blocks of a Markdown text, with the line each starts on. */
