@@ -1,14 +1,16 @@
 /**
  * Once per run: make sure `dist/cdn/` is current (runs `npm run build` when it is missing or older
- * than `src/`), then start one headless Chromium (Debian's, never a downloaded one) that every test
- * file connects to; each test opens its own context.
+ * than `src/`), then start the selected engines (engines/launch.ts: Debian's Chromium, Firefox ESR and
+ * WebKitGTK, never a downloaded browser) that every test file connects to; each test opens its own
+ * context. An engine that is selected but not installed fails the run here.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { cdnDir, chromiumArgs, chromiumPath, root } from './paths.js';
+import { startEngines } from './engines/launch.js';
+import { selectedEngines } from './engines/select.js';
+import { cdnDir, root } from './paths.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,10 +39,11 @@ function ensureBuild(): void {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!process.env.STATESET_CDN_DIR) ensureBuild();
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`No Chromium at ${chromiumPath}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
-  const server = await chromium.launchServer({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
-  project.provide('wsEndpoint', server.wsEndpoint());
-  return () => server.close();
+  const engines = selectedEngines();
+  const running = await startEngines(engines);
+  console.log(`[browser] engines: ${engines.join(', ')}`);
+  project.provide('engines', running.endpoints);
+  // The Chromium-only files (harness.ts) connect to the same Chromium.
+  if (running.endpoints.chromium) project.provide('wsEndpoint', running.endpoints.chromium);
+  return () => running.stop();
 }
