@@ -1,6 +1,6 @@
 /**
  * Which engines a browser run covers, and where each one is installed. No browser code here: the
- * Vitest config, the global setup and a unit test (test/browser-engines.test.ts) all import it.
+ * Vitest config, the global setup and its unit test (select.test.ts, part of `npm test`) import it.
  *
  * `STATESET_ENGINES=firefox npm run test:browser` runs one engine (a comma-separated list runs
  * several); unset, it runs all three. `.ci/run` always runs all three. A selected engine that is
