@@ -1,5 +1,6 @@
 /**
- * What every browser test file shares: one connection to the Chromium started by the global setup,
+ * What the Chromium-only browser test files share (test/browser/*.browser.ts; the scenarios that run in
+ * every engine are in engines/ and use engines/index.ts): one connection to the Chromium started by the global setup,
  * a fresh context per test (closed after it), and watchers for what a page must not do: CSP and
  * Trusted Types violations, console errors, uncaught exceptions.
  */
