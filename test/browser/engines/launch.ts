@@ -82,7 +82,7 @@ export async function startEngines(engines: readonly EngineName[]): Promise<Runn
         stops.push(() => server.close());
         endpoints.chromium = server.wsEndpoint();
       } else if (engine === 'firefox') {
-        const browser = await puppeteer.launch({ browser: 'firefox', executablePath: paths.firefox, headless: true });
+        const browser = await puppeteer.launch({ browser: 'firefox', executablePath: paths.firefox, headless: true, timeout: 90_000 });
         const process = browser.process();
         endpoints.firefox = browser.wsEndpoint();
         await browser.disconnect(); // Firefox allows one BiDi session at a time: the test files take turns

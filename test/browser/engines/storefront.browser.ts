@@ -216,7 +216,7 @@ describeEngines('storefront pages', (engine) => {
   });
 
   it('two tabs with crossTab(): asking while the other tab\'s request is in flight waits for it, one request', async () => {
-    api.fault({ path: '/v1/account/balance', delay: 600, times: 1 });
+    api.fault({ path: '/v1/account/balance', delay: 1_000, times: 1 });
     const [first, second] = await twoTabs(true);
     await first.evaluate(() => {
       const w = window as unknown as TabWindow;
@@ -224,6 +224,7 @@ describeEngines('storefront pages', (engine) => {
     });
     await expect.poll(() => calls(api.requests).length).toBe(1); // the first tab's request is out
     await delivered(first, second); // and the second tab knows it started
+    expect(calls(api.requests)[0]!.status, 'the first tab\'s request is still in flight').toBe(0);
     const two = await balanceIn(second);
     const one = await first.evaluate(() => (window as unknown as TabWindow).pending);
     expect(two).toEqual(one);

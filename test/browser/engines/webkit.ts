@@ -54,7 +54,10 @@ export async function connectWebKit(driverUrl: string): Promise<Driver> {
             }
             return tab(session, handle, turn);
           }),
-        close: () => session.quit(),
+        // Closing a session's last window ends the session; quitting it then has nothing left to do.
+        close: () => session.quit().catch((error: Error) => {
+          if (error.name !== 'NoSuchSessionError') throw error;
+        }),
       };
     },
     disconnect: async () => {},
