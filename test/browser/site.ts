@@ -5,9 +5,10 @@
  * With `watch`, every HTML page gets the cross-engine suite's in-page recorder first in its <head>;
  * with `upstream`, what no mount serves is passed through to another server (e.g. the demo), WebSockets too.
  */
-import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -106,7 +107,7 @@ export async function startSite(options: SiteOptions): Promise<Site> {
     });
   });
   /** Passes a request on to `upstream` (uncompressed, so HTML can get the recorder), with this site's extra headers. */
-  function proxy(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
+  function proxy(req: IncomingMessage, res: ServerResponse): void {
     const target = new URL(req.url ?? '/', options.upstream);
     const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
     delete headers['accept-encoding'];
@@ -128,7 +129,7 @@ export async function startSite(options: SiteOptions): Promise<Site> {
   }
 
   // WebSockets (Vite's HMR client on a proxied page) go through as raw bytes.
-  const tunnels = new Set<import('node:net').Socket | import('node:stream').Duplex>();
+  const tunnels = new Set<Duplex>();
   server.on('upgrade', (req, socket, head) => {
     if (!options.upstream) return void socket.destroy();
     tunnels.add(socket);
