@@ -19,7 +19,9 @@
  *   (`watch.js`) first in every page's <head>, which is how violations and errors are seen in every
  *   engine, WebKit's WebDriver classic included (it has no console or error events).
  * - Two tabs of one origin: `const context = await engine.newContext(); const [a, b] = [await context.newTab(), await context.newTab()]`.
- * - Page functions (`evaluate`, `waitFor`) run in the page: pass what they need as the argument.
+ * - Page functions (`evaluate`, `waitFor`) run in the page: pass what they need as the argument. No
+ *   `eval`/`new Function` or dynamic `import()` in them: WebKit runs them under the page's CSP, and
+ *   Vitest rewrites `import()` in test files.
  * - Use only `Tab`'s methods (driver.ts). Something only the DevTools protocol can do (init scripts,
  *   bindings, request interception, screenshots) belongs in the Chromium-only files, test/browser/*.browser.ts.
  * - WebKit runs one context per WebDriver session (a new MiniBrowser, about a second to start), and
