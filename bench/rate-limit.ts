@@ -12,7 +12,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import ky from 'ky';
 import { createClient, getBalance, listProducts, type ClientOptions } from '../src/index.js';
-import { startStandIn, type StandIn } from '../test/stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 import { measureInChromium } from './chromium.js';
 
 const api: StandIn = await startStandIn({ plan: 'free', now: () => Date.now() });

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { createServer as createVite } from 'vite';
-import { startStandIn, type StandIn } from '../test/stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 const demoDir = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));

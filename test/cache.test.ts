@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import {
   AbortError, clearCache, createClient, getBalance, getProduct, listProducts, staleWhileRevalidate, type Client, type ClientOptions,
 } from '../src/index.js';
-import { accountBalance } from './stand-in/data.js';
-import { products, startStandIn, type StandIn } from './stand-in/server.js';
+import { accountBalance } from '../src/testing/data.js';
+import { products, startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

@@ -4,8 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, clearCache, createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
-import { accountBalance } from './stand-in/data.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { accountBalance } from '../src/testing/data.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

@@ -16,7 +16,7 @@ import { guard, sri } from '../scripts/build.js';
 import { root } from '../scripts/bundles.js';
 import { gzipSize, measure } from '../scripts/size.js';
 import { stagePackage, type Staged } from '../scripts/stage.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 let staged: Staged;
 let api: StandIn;

@@ -6,8 +6,8 @@ import {
   ApiError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidResponseError, listProducts, NetworkError,
   paginate, request, StateSetError, TimeoutError, type Client,
 } from '../src/index.js';
-import { accountBalance } from './stand-in/data.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { accountBalance } from '../src/testing/data.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

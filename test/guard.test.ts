@@ -9,7 +9,7 @@ import {
   StateSetError, type Client,
 } from '../src/index.js';
 import { clientState } from '../src/client.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

@@ -21,7 +21,7 @@ describe('no browser globals at import', () => {
   });
 
   it('works in plain Node: a call goes through Node\'s own fetch', async () => {
-    const { startStandIn } = await import('./stand-in/server.js');
+    const { startStandIn } = await import('../src/testing/server.js');
     const api = await startStandIn();
     try {
       const { createClient, getBalance } = await import('../src/index.js');

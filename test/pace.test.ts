@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { AbortError, createClient, getBalance, listProducts, RateLimitError, type Client, type ClientOptions } from '../src/index.js';
 import { createPacer, MAX_WAIT, retryAfterMs, type Plan } from '../src/pace.js';
 import { advanceUntil, countingFetch, realSleep, track, useFakeClock } from './fake-clock.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 afterEach(() => {
   vi.useRealTimers();

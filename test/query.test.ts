@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, InvalidResponseError, listProducts, paginate, request, type Client, type List, type Product } from '../src/index.js';
 import { encodeQuery } from '../src/query.js';
-import { PRODUCT_COUNT, startStandIn, type StandIn } from './stand-in/server.js';
+import { PRODUCT_COUNT, startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, listProducts, type ClientOptions } from '../src/index.js';
 import { advanceUntil, countingFetch, track, useFakeClock } from './fake-clock.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn({ now: () => Date.now() }); });

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ApiError, createClient, getBalance, getProduct, RateLimitError, type Client } from '../src/index.js';
 import { advanceUntil, useFakeClock } from './fake-clock.js';
 import { pageConsole } from './page-console.js';
-import { accountBalance } from './stand-in/data.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { accountBalance } from '../src/testing/data.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOSTILE_MARKUP, PRODUCT_COUNT, products, startStandIn, type StandIn } from './stand-in/server.js';
+import { HOSTILE_MARKUP, PRODUCT_COUNT, products, startStandIn, type StandIn } from '../src/testing/server.js';
 
 const KEY = 'pk_test_abc123';
 const ORIGIN = 'http://localhost:5173';

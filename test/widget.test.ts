@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Balance, StateSetError } from '../src/index.js';
 import { StateSetBalanceElement } from '../src/widget/index.js';
-import { accountBalance } from './stand-in/data.js';
-import { HOSTILE_MARKUP, startStandIn, type StandIn } from './stand-in/server.js';
+import { accountBalance } from '../src/testing/data.js';
+import { HOSTILE_MARKUP, startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

@@ -4,7 +4,7 @@
  * names CORS, and the widget shows its error state.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 import { calls, openPage } from './harness.js';
 import { cdnDir, pagesDir } from './paths.js';
 import { startSite, type Site } from './site.js';

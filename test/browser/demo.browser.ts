@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../demo/server.js';
-import { HOSTILE_MARKUP, products } from '../stand-in/server.js';
+import { HOSTILE_MARKUP, products } from '../../src/testing/server.js';
 import { calls, carryingSecrets, openPage, screenshot } from './harness.js';
 
 let demo: Demo;

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, inject } from 'vitest';
-import type { RecordedRequest } from '../stand-in/server.js';
+import type { RecordedRequest } from '../../src/testing/server.js';
 import { resultsDir } from './paths.js';
 
 export interface Violation {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientOptions } from '../../src/index.js';
-import { startStandIn, type Plan, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type Plan, type StandIn } from '../../src/testing/server.js';
 import { calls, openPage } from './harness.js';
 import { openLab, type LabWindow } from './lab.js';
 import { cdnDir, pagesDir } from './paths.js';

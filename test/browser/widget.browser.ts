@@ -3,8 +3,8 @@
  * sixth given a secret key by mistake; and the same page under the strict CSP of scenario 2.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accountBalance } from '../stand-in/data.js';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { accountBalance } from '../../src/testing/data.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 import { calls, carryingSecrets, openPage, screenshot, secretKey, strictCsp } from './harness.js';
 import { cdnDir, pagesDir } from './paths.js';
 import { startSite, type Site } from './site.js';
