@@ -1,12 +1,17 @@
 /**
  * The stand-in API: a local, faithful fake of the StateSet API on a real `node:http` server, for
- * unit tests, benchmarks and the demo. It speaks the documented wire format (see
- * /work/shared/api-notes.md): auth, CORS, rate limits, list pagination and error bodies, and can
- * inject faults (delays, 5xx, HTML pages, malformed or drifted JSON, dropped sockets).
+ * unit tests, benchmarks and the demo (and, shipped as `@stateset/browser/testing`, for merchants'
+ * tests). It speaks the documented wire format of the API reference: auth, CORS, rate limits, list
+ * pagination and error bodies, and can inject faults (delays, any status, HTML pages, malformed or
+ * drifted JSON, stalls, dropped sockets, 429s with or without their headers).
+ *
+ * `createStandInEngine` is the transport-free core (no Node API at import, so the MSW handlers of
+ * `msw.ts` can use it in a browser too); `startStandIn` serves it over `node:http`.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accountBalance, products, stablecoinBalance, type Product } from './data.js';
+import { parseFault } from './fault-spec.js';
 
 export { HOSTILE_MARKUP, products, type Product, type Variant } from './data.js';
 
@@ -29,6 +34,23 @@ export interface StandInOptions {
   errorEnvelope?: 'nested' | 'top-level';
   /** Clock for the rate limiter, default Date.now. */
   now?: () => number;
+  /**
+   * Milliseconds before every answer (CORS preflights aside), added to a fault's `delay`; a range draws
+   * each request's latency from `seed`'s random sequence.
+   * @default 0
+   */
+  latency?: number | { min: number; max: number };
+  /**
+   * Faults active from the start (objects, or specs as the CLI's `--fault` takes them, see `parseFault`).
+   * `setOptions({ faults })` replaces the active ones.
+   * @default []
+   */
+  faults?: Array<Fault | string>;
+  /**
+   * Seed of the random sequence behind `latency` ranges and faults' `chance`: the same seed, the same run.
+   * @default 1
+   */
+  seed?: number;
 }
 
 export interface RecordedRequest {
@@ -50,6 +72,10 @@ export interface RecordedRequest {
 export interface Fault {
   /** Only requests whose path matches; default all. Never applies to OPTIONS preflights. */
   path?: string | RegExp;
+  /** Only requests with this method (any case); default all. */
+  method?: string;
+  /** Fraction (0–1) of matching requests that get it, drawn from the `seed`'s sequence; default 1. */
+  chance?: number;
   /** How many matching requests get this fault, then it is removed; default Infinity. */
   times?: number;
   /** Milliseconds before answering. */
@@ -64,6 +90,11 @@ export interface Fault {
   destroy?: boolean;
   /** Send the headers and half of the body, then nothing more (until the client goes away). */
   stall?: boolean;
+  /**
+   * Rate-limit headers of a `status` fault: 'retry-after' (default; with 429 `Retry-After: 1`), 'all' (also
+   * X-RateLimit-Limit/Remaining 0/Reset) or 'none' (a bare answer, as proxies and CDNs send 429s).
+   */
+  rateLimitHeaders?: 'retry-after' | 'all' | 'none';
 }
 
 export interface StandIn {
@@ -74,14 +105,34 @@ export interface StandIn {
   port: number;
   /** Every request received, in order, including OPTIONS preflights and rejected ones. */
   requests: RecordedRequest[];
-  /** Adds a fault; several can be active, the first matching wins. */
-  fault(f: Fault): void;
+  /** Adds a fault (an object or a `--fault` spec such as 'GET /account/balance 503 x2'); several can be active, the first matching wins. */
+  fault(f: Fault | string): void;
   clearFaults(): void;
   /** Clears requests, faults and rate-limit state (request ids keep counting, so they stay unique). */
   reset(): void;
   /** Changes plan/cors/exposeHeaders/allowedOrigins/errorEnvelope/now at run time (a new plan starts with full buckets; port/host are ignored). */
   setOptions(o: Partial<StandInOptions>): void;
   close(): Promise<void>;
+}
+
+/** What a transport hands the engine: method, URL path with query (e.g. '/v1/products?limit=2'), headers (lower-case names). */
+export interface IncomingCall {
+  method: string;
+  url: string;
+  headers: { [name: string]: string | string[] | undefined; authorization?: string | undefined; origin?: string | undefined };
+}
+
+/** The engine's answer: write `body` (`stall`: only its first half, then nothing), or `destroy` the connection. */
+export type Outcome =
+  | { destroy: true; record: RecordedRequest }
+  | { destroy?: false; record: RecordedRequest; status: number; headers: Record<string, string>; body: string; stall: boolean };
+
+/** The stand-in without a transport: `startStandIn` serves it over node:http, `createHandlers` (msw.ts) through MSW. */
+export interface StandInEngine extends Omit<StandIn, 'url' | 'origin' | 'port' | 'close'> {
+  /** Answers one call; undefined when `gone()` says the client went away during a delay. */
+  respond(call: IncomingCall, gone?: () => boolean): Promise<Outcome | undefined>;
+  /** Cancels pending delays. */
+  dispose(): void;
 }
 
 export const PRODUCT_COUNT: number = products.length;
@@ -141,7 +192,7 @@ function planLimits(plan: Plan): { perSecond: number; burst: number; daily?: num
   return typeof plan === 'string' ? PLANS[plan] : plan;
 }
 
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+function flatHeaders(headers: IncomingCall['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -203,29 +254,59 @@ const HTML_PAGE = (status: number) => `<!doctype html>
 </html>
 `;
 
-/** Starts the stand-in on loopback and resolves once it listens. */
-export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
-  const current: Required<Omit<StandInOptions, 'port' | 'host'>> = {
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The stand-in's state, routes and faults, without a server. */
+export function createStandInEngine(options: StandInOptions = {}): StandInEngine {
+  const current: Required<Omit<StandInOptions, 'port' | 'host' | 'faults'>> = {
     plan: false,
     exposeHeaders: true,
     cors: true,
     allowedOrigins: '*',
     errorEnvelope: 'nested',
     now: Date.now,
+    latency: 0,
+    seed: 1,
   };
   const requests: RecordedRequest[] = [];
   let faults: Array<Fault & { left: number }> = [];
   const buckets = new Map<string, Bucket>();
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
   let requestCounter = 0;
+  let random = seeded(options.seed ?? 1);
 
+  const addFault = (f: Fault | string): void => {
+    const fault = typeof f === 'string' ? parseFault(f) : f;
+    if ((fault.times ?? Infinity) > 0) faults.push({ ...fault, left: fault.times ?? Infinity });
+  };
   const setOptions = (o: Partial<StandInOptions>): void => {
     for (const [key, value] of Object.entries(o)) {
-      if (value !== undefined && key !== 'port' && key !== 'host') Object.assign(current, { [key]: value });
+      if (value !== undefined && key !== 'port' && key !== 'host' && key !== 'faults') Object.assign(current, { [key]: value });
     }
     if ('plan' in o) buckets.clear();
+    if (o.seed !== undefined) random = seeded(o.seed);
+    if (o.faults !== undefined) {
+      faults = [];
+      o.faults.forEach(addFault);
+    }
   };
   setOptions(options);
+
+  /** This request's latency: the fixed value, or a seeded draw from the range. */
+  const latency = (): number => {
+    const { latency: value } = current;
+    return typeof value === 'number' ? value : value.min + Math.round(random() * (value.max - value.min));
+  };
 
   function errorReply(status: number, code: string, message: string, requestId: string, param?: string): Reply {
     const error = {
@@ -361,7 +442,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   }
 
   /** The normal answer: auth, then rate limit, then the route. */
-  function answer(req: IncomingMessage, path: string, params: URLSearchParams, requestId: string): Reply {
+  function answer(req: IncomingCall, path: string, params: URLSearchParams, requestId: string): Reply {
     const authorization = req.headers.authorization;
     if (authorization === undefined || authorization.trim() === '') {
       return errorReply(401, 'api_key_missing', 'No API key provided. Send it as Authorization: Bearer <key>.', requestId);
@@ -393,7 +474,17 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     if (fault.status === undefined) return undefined;
     const code = codeForStatus(fault.status);
     const reply = errorReply(fault.status, code, fault.status >= 500 ? 'An error occurred on our side; please retry.' : `Injected ${fault.status} (${code}).`, requestId);
-    if (fault.status === 429) reply.headers['Retry-After'] = '1';
+    const headers = fault.rateLimitHeaders ?? 'retry-after';
+    if (fault.status === 429 && headers !== 'none') reply.headers['Retry-After'] = '1';
+    if (headers === 'all') {
+      const limit = current.plan === false ? PLANS.free.perSecond : planLimits(current.plan).perSecond;
+      const wait = Number(fault.retryAfter ?? 1) || 1;
+      Object.assign(reply.headers, {
+        'X-RateLimit-Limit': String(limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(Math.ceil(current.now() / 1000) + wait),
+      });
+    }
     return reply;
   }
 
@@ -412,8 +503,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     return headers;
   }
 
-  function takeFault(path: string): Fault | undefined {
+  function takeFault(path: string, method = 'GET'): Fault | undefined {
     const fault = faults.find((f) => {
+      if (f.method !== undefined && f.method.toUpperCase() !== method) return false;
+      if (f.chance !== undefined && !(random() < f.chance)) return false;
       if (f.path === undefined) return true;
       if (typeof f.path === 'string') return f.path === path;
       f.path.lastIndex = 0;
@@ -423,51 +516,45 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     return fault;
   }
 
-  function write(res: ServerResponse, record: RecordedRequest, reply: Reply, stall = false): void {
-    const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text?.body ?? '');
-    const headers: Record<string, string | number> = { ...reply.headers, 'Content-Length': Buffer.byteLength(body) };
+  function write(record: RecordedRequest, reply: Reply, stall = false): Outcome {
+    // 204, 205 and 304 answers have no body.
+    const body = [204, 205, 304].includes(reply.status) ? '' : reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text?.body ?? '');
+    const headers: Record<string, string> = { ...reply.headers };
     if (reply.json !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
     else if (reply.text !== undefined) headers['Content-Type'] = reply.text.contentType;
     record.status = reply.status;
-    res.writeHead(reply.status, headers);
-    if (!stall) return void res.end(body);
-    res.write(body.slice(0, body.length >> 1));
-    res.on('close', () => { record.gaveUp = true; });
+    return { record, status: reply.status, headers, body, stall };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingCall, gone: () => boolean = () => false): Promise<Outcome | undefined> {
     const requestId = `req_${++requestCounter}`;
-    const url = req.url ?? '/';
+    const url = req.url;
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     // URLSearchParams decodes raw and percent-encoded brackets alike ('expand[]' and 'expand%5B%5D').
     const params = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
-    const method = req.method ?? 'GET';
+    const method = req.method.toUpperCase();
     const record: RecordedRequest = { method, path, url, query: queryRecord(params), headers: flatHeaders(req.headers), status: 0 };
     requests.push(record);
-    req.resume(); // Bodies are never read; drain them.
 
     const origin = req.headers.origin;
     if (method === 'OPTIONS') {
-      write(res, record, { status: 204, headers: { 'X-Request-Id': requestId, ...corsHeaders(origin, true) } });
-      return;
+      return write(record, { status: 204, headers: { 'X-Request-Id': requestId, ...corsHeaders(origin, true) } });
     }
 
-    const fault = takeFault(path);
-    if (fault?.delay) {
+    const fault = takeFault(path, method);
+    const delay = (fault?.delay ?? 0) + latency();
+    if (delay > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           timers.delete(timer);
           resolve();
-        }, fault.delay);
+        }, delay);
         timers.add(timer);
       });
-      if (req.socket.destroyed) return; // The client gave up while waiting.
+      if (gone()) return undefined; // The client gave up while waiting.
     }
-    if (fault?.destroy) {
-      req.socket.destroy();
-      return;
-    }
+    if (fault?.destroy) return { destroy: true, record };
 
     let reply: Reply;
     try {
@@ -481,8 +568,47 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
     if (fault?.retryAfter !== undefined) reply.headers['Retry-After'] = fault.retryAfter;
     Object.assign(reply.headers, { 'X-Request-Id': requestId }, corsHeaders(origin, false));
-    write(res, record, reply, fault?.stall);
+    return write(record, reply, fault?.stall);
   }
+
+  return {
+    requests,
+    fault: addFault,
+    clearFaults() {
+      faults = [];
+    },
+    reset() {
+      requests.length = 0;
+      faults = [];
+      buckets.clear();
+    },
+    setOptions,
+    respond: handle,
+    dispose() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/** Starts the stand-in on loopback and resolves once it listens. Node only. */
+export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
+  const engine = createStandInEngine(options);
+  // Looked up when called, not imported: this module is also the MSW handlers' engine, which may run in a browser.
+  const { createServer } = process.getBuiltinModule('node:http');
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.resume(); // Bodies are never read; drain them.
+    const outcome = await engine.respond({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }, () => req.socket.destroyed);
+    if (outcome === undefined) return; // The client gave up while waiting.
+    if (outcome.destroy) return void req.socket.destroy();
+    const { record, status, headers, body, stall } = outcome;
+    res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+    if (!stall) return void res.end(body);
+    res.write(body.slice(0, body.length >> 1));
+    res.on('close', () => { record.gaveUp = true; });
+  }
+
 
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
@@ -499,22 +625,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     url: `${origin}/v1`,
     origin,
     port,
-    requests,
-    fault(f) {
-      if ((f.times ?? Infinity) > 0) faults.push({ ...f, left: f.times ?? Infinity });
-    },
-    clearFaults() {
-      faults = [];
-    },
-    reset() {
-      requests.length = 0;
-      faults = [];
-      buckets.clear();
-    },
-    setOptions,
+    requests: engine.requests,
+    fault: engine.fault,
+    clearFaults: engine.clearFaults,
+    reset: engine.reset,
+    setOptions: engine.setOptions,
     close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      engine.dispose();
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
