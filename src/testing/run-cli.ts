@@ -29,23 +29,30 @@ export interface CliIO {
   stderr: { write(text: string): unknown };
 }
 
-/** The stand-in options a command line asks for; throws a `ConfigError` (or parseArgs' TypeError) on bad input. */
+/** The stand-in options a command line asks for; throws a `ConfigError` (`invalid_option`) on bad input. */
 export function parseCliArgs(args: readonly string[], env: Record<string, string | undefined> = {}): StandInOptions & { help: boolean } {
-  const { values } = parseArgs({
-    args: [...args],
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      plan: { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      latency: { type: 'string' },
-      seed: { type: 'string' },
-      'no-expose-headers': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const usage = (message: string) => new ConfigError('invalid_option', `${message} Run stateset-stand-in --help for the options.`);
+  const usage = (message: string, cause?: unknown) =>
+    new ConfigError('invalid_option', `${message} Run stateset-stand-in --help for the options.`, cause === undefined ? undefined : { cause });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        plan: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        latency: { type: 'string' },
+        seed: { type: 'string' },
+        'no-expose-headers': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw usage(`${(error as Error).message.replace(/\n[\s\S]*/, '')}`, error);
+  }
+  const { values } = parsed;
 
   const portText = values.port ?? env.PORT ?? '4010';
   const port = Number(portText);
