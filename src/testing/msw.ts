@@ -46,10 +46,11 @@ export function createHandlers(options: StandInHandlersOptions = {}): StandInHan
     const init = { status, headers: replyHeaders };
     if (NO_BODY.has(status)) return new HttpResponse(null, init);
     if (!stall) return new HttpResponse(body, init);
-    // Half of the body, then nothing, until the client aborts.
+    // Half of the body, then nothing. `gaveUp` is set if the abort reaches the handler (msw/node 2.15 does not pass it on).
     const bytes = new TextEncoder().encode(body.slice(0, body.length >> 1));
-    request.signal.addEventListener('abort', () => { record.gaveUp = true; }, { once: true });
-    return new HttpResponse(new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(bytes) }), init);
+    const gaveUp = () => { record.gaveUp = true; };
+    request.signal.addEventListener('abort', gaveUp, { once: true });
+    return new HttpResponse(new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(bytes), cancel: gaveUp }), init);
   });
 
   return {
