@@ -11,7 +11,7 @@ export default defineConfig({
     copyPublicDir: false,
     lib: { entry: packageEntries(), formats: ['es'] },
     rolldownOptions: {
-      external: [/^(ky|zod|vite|rollup|@tanstack\/query-core)(\/|$)/, /^node:/],
+      external: [/^(ky|zod|vite|rollup|msw|@tanstack\/query-core)(\/|$)/, /^node:/],
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },

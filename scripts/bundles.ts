@@ -25,6 +25,10 @@ export const packageEntries = (): Record<string, string> =>
     // `@stateset/browser/build` and the `stateset-guard` bin: the secret-key guard for build tools.
     'build-guard/plugin': 'src/build-guard/plugin.ts',
     'build-guard/cli': 'src/build-guard/cli.ts',
+    // `@stateset/browser/testing` (Node only), `/testing/msw` and the `stateset-stand-in` bin.
+    'testing/index': 'src/testing/index.ts',
+    'testing/msw/index': 'src/testing/msw/index.ts',
+    'testing/cli': 'src/testing/cli.ts',
   });
 
 /** Source entries of the self-contained CDN files (`dist/cdn/<name>.js`). */

@@ -7,7 +7,7 @@ import {
   paginate, SecretKeyError, TimeoutError, type Client,
 } from '../src/index.js';
 import { accountBalance, PRODUCT_COUNT, products } from '../src/testing/index.js';
-import { createHandlers, handlers, standIn } from '../src/testing/msw.js';
+import { createHandlers, handlers, standIn } from '../src/testing/msw/index.js';
 
 const KEY = 'pk_test_msw1';
 const custom = createHandlers({ apiBase: 'https://shop.example/api/stateset/', plan: 'free' });

@@ -18,7 +18,7 @@ afterAll(() => rmSync(staged.dir, { recursive: true, force: true }));
 
 let entries = 0;
 let rollupCache: RollupCache | undefined; // parsed modules, shared between the Rollup builds
-const dependencies = ['ky', 'zod', 'zod/mini'];
+const dependencies = ['ky', 'zod', 'zod/mini', 'msw'];
 /** Bundles a consumer entry (unminified; ky and zod included unless `ownOnly`) and returns its code. */
 const bundlers: Record<string, (entry: string, ownOnly?: boolean) => Promise<string>> = {
   esbuild: async (entry, ownOnly) => {
@@ -51,6 +51,7 @@ const callMarkers: Record<string, RegExp> = {
 const neverMarkers: Record<string, RegExp> = {
   'the widget': /customElements|stateset-balance|HTMLElement/,
   'the Node-only build guard': /secretKeyGuard|scanDirectory|stateset-guard|["']node:/,
+  'the stand-in API (@stateset/browser/testing)': /Unrecognized request URL|getBuiltinModule|stateset-stand-in/,
 };
 
 describe.each(Object.keys(bundlers))('%s', (name) => {
@@ -99,5 +100,25 @@ describe.each(Object.keys(bundlers))('%s', (name) => {
     const widget = await bundle("import '@stateset/browser/widget';");
     expect(widget).toMatch(/customElements/);
     expect(widget, 'the Node-only build guard in the widget').not.toMatch(neverMarkers['the Node-only build guard']!);
+    expect(widget, 'the stand-in in the widget').not.toMatch(neverMarkers['the stand-in API (@stateset/browser/testing)']!);
+  });
+
+  it('cannot put the Node-only @stateset/browser/testing into a browser bundle (its exports have no browser target)', async () => {
+    const entry = "export * from '@stateset/browser/testing';";
+    if (name === 'esbuild') {
+      await expect(bundle(entry)).rejects.toThrow(/@stateset\/browser\/testing/);
+    } else {
+      // Rollup cannot resolve it either, so leaves the import external: none of the stand-in's code is bundled.
+      const code = await bundle(entry);
+      expect(code).toMatch(/from ['"]@stateset\/browser\/testing['"]/);
+      expect(code).not.toMatch(neverMarkers['the stand-in API (@stateset/browser/testing)']!);
+    }
+  });
+
+  it('bundles the MSW handlers for a browser (msw\'s worker) with the stand-in engine but no Node server', async () => {
+    const code = await bundle("export { handlers, createHandlers } from '@stateset/browser/testing/msw';", true);
+    expect(code).toMatch(/Unrecognized request URL/); // the engine and its routes
+    expect(code).toMatch(/Organic Cotton Tee/); // the data
+    expect(code).not.toMatch(/getBuiltinModule|createServer|["']node:/);
   });
 });

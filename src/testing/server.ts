@@ -6,7 +6,7 @@
  * drifted JSON, stalls, dropped sockets, 429s with or without their headers).
  *
  * `createStandInEngine` is the transport-free core (no Node API at import, so the MSW handlers of
- * `msw.ts` can use it in a browser too); `startStandIn` serves it over `node:http`.
+ * `msw/index.ts` can use it in a browser too); `startStandIn` serves it over `node:http`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -127,7 +127,7 @@ export type Outcome =
   | { destroy: true; record: RecordedRequest }
   | { destroy?: false; record: RecordedRequest; status: number; headers: Record<string, string>; body: string; stall: boolean };
 
-/** The stand-in without a transport: `startStandIn` serves it over node:http, `createHandlers` (msw.ts) through MSW. */
+/** The stand-in without a transport: `startStandIn` serves it over node:http, `createHandlers` (msw/index.ts) through MSW. */
 export interface StandInEngine extends Omit<StandIn, 'url' | 'origin' | 'port' | 'close'> {
   /** Answers one call; undefined when `gone()` says the client went away during a delay. */
   respond(call: IncomingCall, gone?: () => boolean): Promise<Outcome | undefined>;

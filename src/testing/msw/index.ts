@@ -5,7 +5,7 @@
  * is an optional peer dependency.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { createStandInEngine, type StandInEngine, type StandInOptions } from './server.js';
+import { createStandInEngine, type StandInEngine, type StandInOptions } from '../server.js';
 
 export interface StandInHandlersOptions extends Omit<StandInOptions, 'port' | 'host'> {
   /**
