@@ -62,7 +62,7 @@ describe('handlers (https://api.stateset.com/v1)', () => {
     standIn.fault('/account/balance drift-extra x1');
     expect((await getBalance(noRetry)).object).toBe('balance');
     standIn.fault('/account/balance 502 html x1');
-    await expect(getBalance(noRetry)).rejects.toMatchObject({ status: 502 });
+    await expect(getBalance(noRetry)).rejects.toMatchObject({ name: 'InvalidResponseError', status: 502 });
     standIn.fault('/account/balance close x1');
     await expect(getBalance(noRetry)).rejects.toBeInstanceOf(NetworkError);
     expect(balanceCalls().map((r) => r.status)).toEqual([200, 200, 200, 502, 0]);
