@@ -34,14 +34,14 @@ try {
   step('attw --profile esm-only', bin('attw'), [tarball, '--profile', 'esm-only']);
 
   // A consumer project: the unpacked tarball as node_modules/@stateset/browser, beside its dependencies
-  // (and the optional peers and Node types that `@stateset/browser/build`'s declarations use, TanStack's and React's for the SPA entries).
+  // (and the optional peers and Node types that the declarations use: `/build` and `/testing` Node's and msw's, the SPA entries TanStack's and React's).
   const consumer = join(tmp, 'consumer');
   const installed = join(consumer, 'node_modules/@stateset/browser');
   mkdirSync(installed, { recursive: true });
   mkdirSync(join(consumer, 'node_modules/@types'));
   mkdirSync(join(consumer, 'node_modules/@tanstack'));
   step('unpack', 'tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  for (const name of ['ky', 'zod', 'vite', 'rollup', '@types/node', '@tanstack/query-core', '@types/react', 'csstype']) symlinkSync(join(root, 'node_modules', name), join(consumer, 'node_modules', name), 'dir');
+  for (const name of ['ky', 'zod', 'vite', 'rollup', 'msw', '@types/node', '@tanstack/query-core', '@types/react', 'csstype']) symlinkSync(join(root, 'node_modules', name), join(consumer, 'node_modules', name), 'dir');
   cpSync(join(root, 'test/types'), consumer, { recursive: true });
   for (const resolution of ['bundler', 'node16', 'node10']) {
     step(`consumer types, moduleResolution "${resolution}"`, process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`], { cwd: consumer });

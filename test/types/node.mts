@@ -13,3 +13,19 @@ export const report: string = formatReport(findings);
 secretKeyGuard({ mode: 'loud' });
 // @ts-expect-error a finding carries no key, only its prefix
 export const key: string = findings[0]!.key;
+
+// A merchant's tests: the stand-in as a server, and as MSW handlers.
+import { parseFault, startStandIn, type Fault, type StandIn, type StandInOptions } from '@stateset/browser/testing';
+import { createHandlers, handlers, standIn as mockApi, type StandInHandlers } from '@stateset/browser/testing/msw';
+import type { HttpHandler } from 'msw';
+
+const standInOptions: StandInOptions = { port: 0, plan: 'free', latency: { min: 10, max: 50 }, faults: ['GET /account/balance 503 x2', { path: /products/, status: 500 }], seed: 7 };
+export const started: Promise<StandIn> = startStandIn(standInOptions);
+export const fault: Fault = parseFault('/products 429 no-headers x20');
+export const mswHandlers: HttpHandler[] = handlers;
+export const custom: StandInHandlers = createHandlers({ apiBase: 'https://shop.example/api', faults: [fault] });
+mockApi.fault('/account/balance close');
+// @ts-expect-error a plan is free, starter, growth or limits
+startStandIn({ plan: 'enterprise' });
+// @ts-expect-error rateLimitHeaders is 'retry-after', 'all' or 'none'
+mockApi.fault({ status: 429, rateLimitHeaders: 'some' });
