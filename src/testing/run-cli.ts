@@ -103,6 +103,6 @@ export async function runCli(args: readonly string[], io: CliIO, env: Record<str
   const standIn = await startStandIn(standInOptions);
   const faults = options.faults?.length ?? 0;
   io.stdout.write(`StateSet stand-in API: ${standIn.url}\n`);
-  io.stdout.write(`ready (plan: ${options.plan || 'unlimited'}, latency: ${JSON.stringify(options.latency)} ms, faults: ${faults}); Ctrl+C to stop\n`);
+  io.stdout.write(`ready (plan: ${options.plan || 'unlimited'}, latency: ${typeof options.latency === 'object' ? `${options.latency.min}-${options.latency.max}` : options.latency} ms, faults: ${faults}); Ctrl+C to stop\n`);
   return standIn;
 }
