@@ -122,6 +122,27 @@ describe('startStandIn({ faults, latency, seed })', () => {
   });
 });
 
+describe('bad options', () => {
+  it.each([
+    [{ latency: -1 }, /Invalid latency -1/],
+    [{ latency: { min: 50, max: 10 } }, /Invalid latency \{"min":50,"max":10\}/],
+    [{ latency: Number.NaN }, /Invalid latency/],
+    [{ seed: 1.5 }, /Invalid seed 1.5/],
+    [{ faults: [{ status: 503, chance: 2 }] }, /Invalid fault chance 2/],
+    [{ faults: ['GET /account/balance'] }, /Invalid fault 'GET \/account\/balance'/],
+  ])('%j is a ConfigError', (options, message) => {
+    expect(() => createStandInEngine(options)).toThrow(ConfigError);
+    expect(() => createStandInEngine(options)).toThrow(message);
+  });
+
+  it('setOptions refuses them too, and keeps the previous value', async () => {
+    const engine = createStandInEngine({ latency: 0 });
+    expect(() => engine.setOptions({ latency: -5 })).toThrow(ConfigError);
+    const outcome = await engine.respond({ method: 'GET', url: '/v1/account/balance', headers: auth });
+    expect(outcome).toMatchObject({ status: 200 });
+  });
+});
+
 describe('latency and seed (engine, fake timers)', () => {
   beforeEach(() => { vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); });
   afterEach(() => { vi.useRealTimers(); });

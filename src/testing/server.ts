@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accountBalance, products, stablecoinBalance, type Product } from './data.js';
+import { ConfigError } from '../errors.js';
 import { parseFault } from './fault-spec.js';
 
 export { HOSTILE_MARKUP, products, type Product, type Variant } from './data.js';
@@ -287,9 +288,18 @@ export function createStandInEngine(options: StandInOptions = {}): StandInEngine
 
   const addFault = (f: Fault | string): void => {
     const fault = typeof f === 'string' ? parseFault(f) : f;
+    if (fault.chance !== undefined && !(fault.chance >= 0 && fault.chance <= 1)) {
+      throw new ConfigError('invalid_option', `Invalid fault chance ${fault.chance}: use a fraction from 0 to 1.`);
+    }
     if ((fault.times ?? Infinity) > 0) faults.push({ ...fault, left: fault.times ?? Infinity });
   };
   const setOptions = (o: Partial<StandInOptions>): void => {
+    const { latency: wait, seed } = o;
+    const ms = (n: number) => Number.isFinite(n) && n >= 0;
+    if (wait !== undefined && !(typeof wait === 'number' ? ms(wait) : ms(wait.min) && ms(wait.max) && wait.min <= wait.max)) {
+      throw new ConfigError('invalid_option', `Invalid latency ${JSON.stringify(wait)}: use milliseconds (>= 0) or { min, max } with min <= max.`);
+    }
+    if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError('invalid_option', `Invalid seed ${seed}: use an integer.`);
     for (const [key, value] of Object.entries(o)) {
       if (value !== undefined && key !== 'port' && key !== 'host' && key !== 'faults') Object.assign(current, { [key]: value });
     }
@@ -608,7 +618,6 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     res.write(body.slice(0, body.length >> 1));
     res.on('close', () => { record.gaveUp = true; });
   }
-
 
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
