@@ -15,7 +15,7 @@ import {
 import {
   AbortError, EndpointNotAllowedError, InvalidResponseError, NetworkError, RateLimitError, SecretKeyError,
 } from '../src/errors.js';
-import { PRODUCT_COUNT, products, startStandIn, type StandIn } from './stand-in/server.js';
+import { PRODUCT_COUNT, products, startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });

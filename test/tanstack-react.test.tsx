@@ -9,7 +9,7 @@ import { Component, Suspense, type ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, formatAmount, isStateSetError, type Client, type KnownStateSetError } from '../src/index.js';
 import { balanceQueryOptions, productQueryOptions, productsInfiniteQueryOptions } from '../src/query/index.js';
-import { PRODUCT_COUNT, products, startStandIn, type StandIn } from './stand-in/server.js';
+import { PRODUCT_COUNT, products, startStandIn, type StandIn } from '../src/testing/server.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });
