@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, getProduct, listProducts, SecretKeyError } from '../src/index.js';
 import { findSecret } from '../src/key.js';
 import { productId } from '../src/products.js';
-import { startStandIn, type StandIn } from './stand-in/server.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 /** The rule before: the token anywhere in the text (percent-decoded too). */
 const oldRule = (text: string): boolean => {
