@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../../demo/server.js';
-import { HOSTILE_MARKUP, products } from '../../stand-in/server.js';
+import { HOSTILE_MARKUP, products } from '../../../src/testing/server.js';
 import { calls } from '../harness.js';
 import { startSite, type Site } from '../site.js';
 import { describeEngines, expectClean, waitFor, type Tab } from './index.js';

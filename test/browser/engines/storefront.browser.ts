@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Balance, Client, ClientOptions } from '../../../src/index.js';
-import { accountBalance } from '../../stand-in/data.js';
-import { startStandIn, type StandIn } from '../../stand-in/server.js';
+import { accountBalance } from '../../../src/testing/data.js';
+import { startStandIn, type StandIn } from '../../../src/testing/server.js';
 import { calls, carryingSecrets, secretKey, strictCsp } from '../harness.js';
 import type { LabWindow } from '../lab.js';
 import { cdnDir, pagesDir } from '../paths.js';
