@@ -43,15 +43,15 @@ describe('package.json', () => {
     // `./jsx-react` is types only, copied from jsx/ (no source in src/, which imports no React).
     expect(pkg.exports['./jsx-react']).toEqual({ types: './dist/jsx/react.d.ts', default: './dist/jsx/react.js' });
     for (const [subpath, target] of built) {
-      const name = entryOf(target.default!);
-      expect(entries[name], `${subpath} is built from src/${name}.ts`).toBe(`src/${name}.ts`);
       // `./testing` is Node only: no `default`, so a browser bundler refuses to resolve it.
       const js = subpath === './testing' ? 'node' : 'default';
+      const name = entryOf(target[js]!);
+      expect(entries[name], `${subpath} is built from src/${name}.ts`).toBe(`src/${name}.ts`);
       expect(target, subpath).toEqual({ types: `./dist/${name}.d.ts`, [js]: `./dist/${name}.js` });
       expect(Object.keys(target)[0]).toBe('types');
     }
     const binaries = Object.values(pkg.bin as Record<string, string>).map(entryOf);
-    expect(Object.keys(entries).sort()).toEqual([...built.map(([, target]) => entryOf(target.default!)), ...binaries].sort());
+    expect(Object.keys(entries).sort()).toEqual([...built.map(([, target]) => entryOf((target.default ?? target.node)!)), ...binaries].sort());
   });
 
   it('builds the guard from src/build-guard/, not a folder named like build output, behind the public ./build entry', () => {
