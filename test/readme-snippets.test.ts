@@ -8,7 +8,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { root } from '../scripts/bundles.js';
+import pkg from '../package.json' with { type: 'json' };
+import { packageEntries, root } from '../scripts/bundles.js';
+
+/** Every published subpath (`@stateset/browser/…`) resolved to the source it is built from, as a reader's bundler would find its types. */
+function sourcePaths(): Record<string, string[]> {
+  const entries = packageEntries();
+  const paths: Record<string, string[]> = {};
+  for (const [subpath, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
+    if (typeof target === 'string') continue;
+    const js = target.default ?? target.node ?? '';
+    const name = js.replace(/^\.\/dist\/(.*)\.js$/, '$1');
+    const source = entries[name] ?? (target.types ?? '').replace(/^\.\/dist\//, './');
+    paths[`@stateset/browser${subpath.slice(1)}`] = [source.startsWith('.') ? source : `./${source}`];
+  }
+  return paths;
+}
 
 /** The reader's own things that snippets use without defining: the client of the Quick start, their widgets, views, an id, their framework. */
 const PAGE = `
@@ -48,11 +63,7 @@ function compile(markdown: string): string[] {
     verbatimModuleSyntax: true,
     noEmit: true,
     skipLibCheck: true,
-    paths: {
-      '@stateset/browser': ['./src/index.ts'],
-      '@stateset/browser/widget': ['./src/widget/index.ts'],
-      '@stateset/browser/build': ['./src/build-guard/plugin.ts'],
-    },
+    paths: sourcePaths(),
     baseUrl: root,
   };
   const host = ts.createCompilerHost(options);
