@@ -1,5 +1,5 @@
 /**
- * Pacing: a token bucket per client in front of the network, and the pauses a server asks for.
+ * Pacing: a token bucket per key in front of the network, and the pauses a server asks for (spread at random).
  * Pure: no imports of calls, widgets or ky; a timer runs only while a call waits.
  */
 
@@ -31,7 +31,7 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
 }
 
-/** The queue in front of the network of one client. */
+/** The queue in front of the network of one key (every client of the key in this realm shares it). */
 export interface Pacer {
   /**
    * Waits for a token, first come first served (`first` puts a retry at the head). Resolves to `0` (a token: the
@@ -43,63 +43,102 @@ export interface Pacer {
   /**
    * Ends a request that took a token: with its response, or `undefined` when it got none (network error, abort).
    * A 429, or `X-RateLimit-Remaining: 0` while we thought tokens were left (another tab or client spends from the
-   * same key), empties the bucket and holds the queue until `Retry-After` or `X-RateLimit-Reset`.
+   * same key), empties the bucket and holds the queue until `Retry-After` or `X-RateLimit-Reset`, plus a random
+   * spread of up to that wait again, at most `MAX_SPREAD` (so callers told the same instant do not all return in it).
    */
   see(response?: Response): void;
+  /** Lowers the rate and the burst to `plan`'s where they are lower: of two clients' plans for one key, the stricter wins. */
+  tighten(plan: Plan): void;
 }
+
+/** The most a server-set pause is spread by (ms): a pause of `wait` ends at a random time in `[wait, wait + min(wait, MAX_SPREAD))`. */
+export const MAX_SPREAD = 1000;
+
+/** A caller waiting for a token. */
+interface Waiter {
+  signal: AbortSignal;
+  resolve: (wait: number) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** Lets a waiter go: told `wait` (0: with a token), or rejected when its signal aborted while it waited. */
+const leave = ({ signal, resolve, reject }: Waiter, wait: number): void => (signal.aborted ? reject(signal.reason) : resolve(wait));
 
 /**
  * A token bucket for `plan`, modelled from the safe side. The server takes a request's token when the request
  * reaches it, at some time between our sending it and its answer, and refills only from then: so a token spent on
  * a request in flight starts to refill only once its answer has come (or the request failed). Until then the bucket
  * can hold one token fewer. However late the browser lets requests reach the server, the server has a token for each.
+ * Needs no browser (`now` and `random` are its clock and its dice), so a server can pace with it too.
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function createPacer({ perSecond, burst }: Plan, now = (): number => Date.now()): Pacer {
-  const queue: Array<(wait: number) => number> = [];
+export function createPacer(plan: Plan, now = (): number => Date.now(), random = Math.random): Pacer {
+  let { perSecond, burst } = plan;
+  const queue: Waiter[] = [];
   let tokens = burst;
-  let sent = 0; // requests in flight
-  let last = now();
-  let until = 0;
+  let inFlight = 0;
+  let refilledAt = now();
+  let pausedUntil = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Adds the tokens earned since `refilledAt`; returns the time. */
   const refill = (time = now()): number => {
-    const step = time - last;
+    const step = time - refilledAt;
     // A clock set back (NTP, the user) refills nothing rather than draining the bucket for as long as the step,
     // and moves a server-set pause back with it.
-    if (step < 0) until += step;
-    else tokens = Math.min(burst - sent, tokens + (step * perSecond) / 1000);
-    return (last = time);
+    if (step < 0) pausedUntil += step;
+    else tokens = Math.min(burst - inFlight, tokens + (step * perSecond) / 1000);
+    return (refilledAt = time);
   };
-  const pump = (): void => {
+  /** Hands out the tokens there are, fails the waits too long to wait, and sets a timer for the next token or the pause's end. */
+  const settle = (): void => {
     const time = refill();
     clearTimeout(timer);
-    while (queue.length && time >= until && tokens >= 1) if (queue.shift()!(0)) tokens--, sent++;
-    while (queue.length && until - time > MAX_WAIT) queue.shift()!(until - time);
-    // While the requests in flight hold every token, refill cannot help: their answers pump.
-    if (queue.length && (until > time || sent + 1 <= burst)) timer = setTimeout(pump, Math.max(until - time, Math.ceil(((1 - tokens) * 1000) / perSecond)));
+    while (queue.length && time >= pausedUntil && tokens >= 1) {
+      const waiter = queue.shift()!;
+      if (!waiter.signal.aborted) {
+        tokens--;
+        inFlight++;
+      }
+      leave(waiter, 0);
+    }
+    while (queue.length && pausedUntil - time > MAX_WAIT) leave(queue.shift()!, pausedUntil - time);
+    // While the requests in flight hold every token, refill cannot help: their answers settle the queue.
+    if (queue.length && (pausedUntil > time || inFlight < burst)) {
+      timer = setTimeout(settle, Math.max(pausedUntil - time, Math.ceil(((1 - tokens) * 1000) / perSecond)));
+    }
   };
   return {
     take: (signal, first) =>
       new Promise((resolve, reject) => {
         // A call aborted while queued leaves at its turn, rejected, without a token and without reaching fetch.
-        queue[first ? 'unshift' : 'push']((wait) => (signal.aborted ? (reject(signal.reason), 0) : (resolve(wait), 1)));
-        pump();
+        queue[first ? 'unshift' : 'push']({ signal, resolve, reject });
+        settle();
       }),
     see(response) {
       const time = refill();
       const left = response?.headers.get('X-RateLimit-Remaining');
-      sent--;
+      inFlight--;
       // The headers can only lower the bucket (another tab or client spends from the key too), never raise it.
       if (response?.status === 429 || (left === '0' && tokens >= 1)) {
         tokens = 0;
         // A pause the server only hints at (no 429) that is longer than MAX_WAIT is more likely our clock being
         // behind the server's (`X-RateLimit-Reset` is absolute) than a limit: the bucket alone paces then.
-        const wait = retryAfterMs(response!.headers, time) ?? 0;
-        until = Math.max(until, time + (response!.status === 429 || wait <= MAX_WAIT ? wait : 0));
+        const asked = retryAfterMs(response!.headers, time) ?? 0;
+        const wait = response!.status === 429 || asked <= MAX_WAIT ? asked : 0;
+        // Spread, but never past MAX_WAIT because of the spread alone (that would fail calls the server would take).
+        const spread = Math.min(wait + random() * Math.min(wait, MAX_SPREAD), Math.max(wait, MAX_WAIT));
+        pausedUntil = Math.max(pausedUntil, time + spread);
       } else if (left && tokens >= +left + 1) {
         tokens = Math.max(0, +left); // a server's negative count is an empty bucket, not a debt
       }
-      pump();
+      settle();
+    },
+    tighten(stricter) {
+      refill();
+      perSecond = Math.min(perSecond, stricter.perSecond);
+      burst = Math.min(burst, stricter.burst);
+      tokens = Math.min(tokens, burst);
+      settle();
     },
   };
 }

@@ -2,7 +2,7 @@
 /** Pacing: the token bucket, its queue (order, abort), the pauses a server asks for, and ky's retry delays. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, createClient, getBalance, listProducts, RateLimitError, type Client, type ClientOptions } from '../src/index.js';
-import { createPacer, MAX_WAIT, retryAfterMs, type Plan } from '../src/pace.js';
+import { createPacer, MAX_SPREAD, MAX_WAIT, retryAfterMs, type Plan } from '../src/pace.js';
 import { advanceUntil, countingFetch, realSleep, track, useFakeClock } from './fake-clock.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 
@@ -19,8 +19,9 @@ const answer = (status = 200, fields: Record<string, string> = {}) => new Respon
  * A pacer and its callers: `call(name)` queues one (its release time goes to `released`, its name to `order`),
  * `answerAll(response)` ends every released call still in flight, as the client's fetch wrapper does.
  */
-function setup(plan: Plan) {
-  const pacer = createPacer(plan);
+function setup(plan: Plan, random = () => 0) {
+  // Dice that roll 0 unless told otherwise: a server-set pause is then exactly what the server asked for.
+  const pacer = createPacer(plan, undefined, random);
   const start = Date.now();
   const released: number[] = [];
   const order: string[] = [];
@@ -124,6 +125,56 @@ describe('createPacer', () => {
     expect(calls.map((one) => one.settled)).toEqual([false, false]);
     await vi.advanceTimersByTimeAsync(1);
     expect(calls.map((one) => one.settled)).toEqual([true, true]); // the server's bucket refilled meanwhile, and so did ours
+  });
+
+  it('spreads a server-set pause at random by up to the wait itself, at most MAX_SPREAD, never past MAX_WAIT', async () => {
+    // [Retry-After (s), what the dice roll, when the queue moves (ms after the 429)]
+    const cases: Array<[string, number, number]> = [['0.5', 0.5, 750], ['3', 0.5, 3000 + MAX_SPREAD / 2], ['3', 0.999, 3999], ['29.9', 0.999, MAX_WAIT]];
+    for (const [retryAfter, roll, until] of cases) {
+      const { pacer, call } = setup({ perSecond: 10, burst: 20 }, () => roll);
+      call();
+      await flush();
+      pacer.see(answer(429, { 'Retry-After': retryAfter }));
+      const next = call();
+      await vi.advanceTimersByTimeAsync(until - 1);
+      expect(next.settled, `Retry-After ${retryAfter}, roll ${roll}`).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(next).toMatchObject({ settled: true, value: 0 }); // a token, not a failure
+    }
+  });
+
+  it('spreads an X-RateLimit-Reset pause too', async () => {
+    const { pacer, call } = setup({ perSecond: 10, burst: 20 }, () => 0.5);
+    call();
+    await flush();
+    const reset = Math.ceil(Date.now() / 1000) + 2;
+    const wait = reset * 1000 - Date.now();
+    pacer.see(answer(200, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }));
+    const next = call();
+    await vi.advanceTimersByTimeAsync(wait + Math.min(wait, MAX_SPREAD) / 2 - 1);
+    expect(next.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(next.settled).toBe(true);
+  });
+
+  it('tighten() lowers the rate and the burst to the stricter plan, never raises them', async () => {
+    const { pacer, calls, released } = setup({ perSecond: 10, burst: 20 });
+    pacer.tighten({ perSecond: 100, burst: 4 }); // a lower burst, a higher rate: only the burst changes
+    calls(6);
+    await flush();
+    expect(released).toEqual([0, 0, 0, 0]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(released).toEqual([0, 0, 0, 0]); // the four in flight hold every token of the new burst
+
+    const slow = setup({ perSecond: 10, burst: 1 });
+    slow.pacer.tighten({ perSecond: 1, burst: 5 }); // a lower rate, a higher burst: only the rate changes
+    slow.calls(2);
+    await flush();
+    slow.answerAll();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(slow.released).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(slow.released).toEqual([0, 1000]);
   });
 
   it('empties the bucket on a 429 without readable headers (no pause, the plan rate from now)', async () => {
