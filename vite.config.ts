@@ -20,7 +20,7 @@ export default defineConfig({
     ...(process.env.STATESET_KY && { alias: { ky: process.env.STATESET_KY } }),
     environment: 'happy-dom',
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    setupFiles: ['test/page-console.ts'],
+    setupFiles: ['test/page-console.ts', 'test/setup.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts', 'test/**/*.test-d.tsx'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,
     pool: 'forks',

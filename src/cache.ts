@@ -1,12 +1,13 @@
 /**
- * The response cache of a client: parsed values by key for their TTL (LRU-bounded), and the requests in flight,
- * so identical calls share one request. Pure: knows nothing of calls, ky or the network.
+ * The response cache of a key and account: parsed values by key (LRU-bounded), and the requests in flight, so
+ * identical calls share one request. Each call says how old an entry it accepts (`ttl`): the clients sharing a
+ * cache keep their own TTLs. Pure: knows nothing of calls, ky or the network.
  */
 
-/** A stored value and the time it stops being fresh (ms since the epoch). */
+/** A stored value and when it was answered (ms since the epoch). */
 export interface Entry {
   value: unknown;
-  expires: number;
+  at: number;
 }
 
 /**
@@ -15,38 +16,51 @@ export interface Entry {
  */
 export type Load<T> = (signal?: AbortSignal) => Promise<T>;
 
-/**
- * What to do with an entry past its TTL, made by `staleWhileRevalidate()`: given the entry and `run`, which
- * loads (shared and stored as usual) and accepts the caller's signal.
- */
-export type Stale = (entry: Entry, run: (signal?: AbortSignal) => Promise<unknown>, signal?: AbortSignal) => Promise<unknown>;
-
-/** Cache settings after normalisation. `max: 0` stores nothing (requests in flight are still shared). */
-export interface CacheSettings {
-  ttl?: number | undefined;
-  max: number;
-  swr?: Stale | undefined;
-}
-
-/** What checks a value that did not come from this tab's own request (the row's zod schema). */
+/** What checks a value that did not come from this realm's own request (the row's zod schema). */
 export interface Schema {
   safeParse(value: unknown): { success: boolean };
 }
 
+/** What a call asks of the cache. */
+export interface CacheCall {
+  /** How old (ms) an entry this call accepts: the client's `cache.ttl`, else the endpoint's. */
+  ttl: number;
+  /** Skip the entry (still join a request in flight, and store the result). */
+  fresh?: boolean | undefined;
+  /** This caller's signal: its abort rejects this caller only. */
+  signal?: AbortSignal | undefined;
+  /** For `Share`s, which check with it what other tabs send; the cache itself stores only values `load` validated. */
+  schema?: Schema | undefined;
+  /** What to do with an entry past `ttl`: the client's `cache.swr`. */
+  stale?: Stale | undefined;
+}
+
 /**
- * A client's cache: `cache(key, ttl, load, fresh?, signal?, schema?)` answers from a fresh entry, the request in
- * flight for `key`, or a new `load`, whose value it keeps for `ttl` ms (errors never). `schema` is for `Share`s,
- * which check with it what other tabs send; the cache itself stores only values `load` validated.
+ * What to do with an entry past its TTL, made by `staleWhileRevalidate()`: given the entry, `run`, which loads
+ * (shared and stored as usual) and accepts the caller's signal, and the call.
+ */
+export type Stale = (entry: Entry, run: (signal?: AbortSignal) => Promise<unknown>, call: CacheCall) => Promise<unknown>;
+
+/**
+ * A cache: `cache(key, load, { ttl, fresh, signal, schema, stale })` answers from an entry younger than `ttl`, the
+ * request in flight for `key`, or a new `load`, whose value it keeps (errors never).
  */
 export interface Cache {
-  <T>(key: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal, schema?: Schema): Promise<T>;
+  <T>(key: string, load: Load<T>, call: CacheCall): Promise<T>;
   /** Stores an entry (made here, or by another tab). */
   put(key: string, entry: Entry): void;
   /** Forgets every entry and request in flight (those still finish for their callers, unstored). */
   clear(): void;
 }
 
-/** Extends a client's cache beyond the client, made by `crossTab()`. `id` is the key and account, the end of every cache key of the client. */
+/** A client's cache settings after normalisation. `max: 0` stores nothing (requests in flight are still shared). */
+export interface CacheSettings {
+  ttl?: number | undefined;
+  max: number;
+  swr?: Stale | undefined;
+}
+
+/** Extends a client's cache beyond the realm, made by `crossTab()`. `id` is the key and account the cache is for. */
 export type Share = (cache: Cache, id: string) => Cache;
 
 /** A request in flight: its promise, the controller that aborts it, and how many callers wait for it. */
@@ -56,25 +70,28 @@ interface Flight {
   callers: number;
 }
 
-/** The cache of one client (see `Cache`); `max: 0` keeps no answers but still shares requests in flight. */
+/**
+ * A cache holding at most `bound.max` entries (read at each store: the clients sharing it may raise it; the least
+ * recently used go first). `max: 0` keeps no answers but still shares requests in flight.
+ */
 /* @__NO_SIDE_EFFECTS__ */
-export function createCache({ max, swr }: CacheSettings): Cache {
+export function createCache(bound: { max: number }): Cache {
   const entries = new Map<string, Entry>();
   let flights = new Map<string, Flight>();
   const drop = (key: string, flight: Flight | undefined): boolean => flights.get(key) === flight && flights.delete(key);
   const put = (key: string, entry: Entry): void => {
     entries.delete(key);
     entries.set(key, entry);
-    if (entries.size > max) entries.delete(entries.keys().next().value!);
+    if (entries.size > bound.max) entries.delete(entries.keys().next().value!);
   };
 
   /** Joins the request in flight for `key`, or starts it. A caller's abort rejects that caller only; the request is aborted when all have. */
-  const join = (key: string, ttl: number, load: Load<unknown>, signal?: AbortSignal): Promise<unknown> => {
+  const join = (key: string, load: Load<unknown>, signal?: AbortSignal): Promise<unknown> => {
     let flight = flights.get(key);
     if (!flight) {
       const controller = signal && new AbortController();
       const promise = load(controller?.signal).then((value) => {
-        if (drop(key, flight)) put(key, { value, expires: Date.now() + ttl });
+        if (drop(key, flight)) put(key, { value, at: Date.now() });
         return value;
       }, (error: unknown) => {
         drop(key, flight);
@@ -88,7 +105,10 @@ export function createCache({ max, swr }: CacheSettings): Cache {
       ? new Promise((resolve, reject) => {
           const stop = (): void => {
             reject(signal.reason);
-            if (!--shared.callers) drop(key, shared), shared.controller!.abort();
+            if (!--shared.callers) {
+              drop(key, shared);
+              shared.controller!.abort();
+            }
           };
           signal.addEventListener('abort', stop);
           void shared.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
@@ -96,14 +116,15 @@ export function createCache({ max, swr }: CacheSettings): Cache {
       : shared.promise;
   };
 
-  const cache = (async (key: string, ttl: number, load: Load<unknown>, fresh?: boolean, signal?: AbortSignal) => {
+  const cache = (async (key: string, load: Load<unknown>, call: CacheCall) => {
+    const { ttl, fresh, signal, stale } = call;
     const entry = entries.get(key);
-    if (entry && !fresh && entry.expires > Date.now()) {
+    if (entry && !fresh && entry.at + ttl > Date.now()) {
       put(key, entry);
       return entry.value;
     }
-    const run = (caller?: AbortSignal): Promise<unknown> => join(key, ttl, load, caller);
-    return entry && swr && !fresh ? swr(entry, run, signal) : run(signal);
+    const run = (caller?: AbortSignal): Promise<unknown> => join(key, load, caller);
+    return entry && stale && !fresh ? stale(entry, run, call) : run(signal);
   }) as Cache;
   cache.put = put;
   cache.clear = () => {
@@ -111,44 +132,4 @@ export function createCache({ max, swr }: CacheSettings): Cache {
     flights = new Map();
   };
   return cache;
-}
-
-/** Options of `staleWhileRevalidate()`. */
-export interface StaleOptions {
-  /**
-   * For how long past its TTL (ms) an entry is still served at once while a background request refreshes it.
-   * `0`: always wait for the network (useful with `ifError`).
-   * @default Infinity
-   */
-  window?: number | undefined;
-  /**
-   * Serve the stale entry, however old, when the request fails with a network error, a timeout, a 429 or a 5xx.
-   * @default false
-   */
-  ifError?: boolean | undefined;
-}
-
-const transient = (error: unknown): boolean => {
-  const { code, status } = Object(error) as { code?: string; status?: number };
-  return code === 'network_error' || code === 'timeout' || (status ?? 0) >= 500 || status === 429;
-};
-
-/**
- * Stale-while-revalidate for the cache option: `cache: { swr: staleWhileRevalidate() }`. An expired entry is
- * served at once and refreshed in the background (shared, paced; a failure keeps the old entry). Calls with
- * `{ fresh: true }` always wait for the network. Only bundled when imported.
- * @example createClient({ publishableKey, cache: { swr: staleWhileRevalidate({ ifError: true }) } })
- */
-/* @__NO_SIDE_EFFECTS__ */
-export function staleWhileRevalidate({ window = Infinity, ifError = false }: StaleOptions = {}): Stale {
-  return (entry, run, signal) => {
-    if (Date.now() - entry.expires < window) {
-      run().catch(() => undefined);
-      return Promise.resolve(entry.value);
-    }
-    return run(signal).catch((error: unknown) => {
-      if (ifError && !signal?.aborted && transient(error)) return entry.value;
-      throw error;
-    });
-  };
 }

@@ -1,13 +1,15 @@
 /**
- * `createClient`: checks the key, normalises the options once and builds the HTTP instance, cache and pacer.
+ * `createClient`: checks the key, normalises the options once, and builds the client's HTTP instance on the pacer and
+ * cache the key shares in this realm (`realm.ts`).
  */
-import ky, { HTTPError, type KyInstance } from 'ky';
-import { createCache, type Cache } from './cache.js';
-import { StateSetError } from './errors.js';
-import { assertNoSecret, assertPublishableKey } from './key.js';
-import { invalidOption, type ClientOptions, type FetchLike, normalizeOptions } from './options.js';
+import type { KyInstance } from 'ky';
+import type { Cache, Stale } from './cache.js';
+import { invalidOption } from './errors.js';
+import { assertPublishableKey } from './key.js';
+import { normalizeOptions, type ClientOptions } from './options.js';
 import { own } from './own.js';
-import { createPacer, MAX_WAIT, retryAfterMs, type Pacer } from './pace.js';
+import { forgetKey, sharedCache, sharedPacer } from './realm.js';
+import { createWire } from './wire.js';
 
 /** Types only (nothing at run time): marks objects made by `createClient`, so a look-alike does not compile. */
 declare const made: unique symbol;
@@ -26,11 +28,14 @@ export interface Client {
 /** What a client holds besides its public fields. Kept out of the object so logging a client shows no key. */
 export interface ClientState {
   readonly http: KyInstance;
+  /** The cache of the key and account, shared by their clients in this realm (and beyond it through `share`). */
   readonly cache: Cache;
-  /** The key and account, the end of every cache key: entries of two keys or accounts never mix, even when shared. */
-  readonly id: string;
-  /** The `cache.ttl` option: when set, every endpoint's TTL. */
+  /** The publishable key, for `dropKey`. */
+  readonly key: string;
+  /** The `cache.ttl` option: when set, every endpoint's TTL (`0` for `cache: false`: no entry is fresh for it). */
   readonly ttl: number | undefined;
+  /** The `cache.swr` option. */
+  readonly stale: Stale | undefined;
   /** The `timeout` option, for the message of `TimeoutError`. */
   readonly timeout: number;
 }
@@ -44,29 +49,9 @@ export function clientState(client: Client): ClientState {
 }
 
 /**
- * The last check before the network, on every attempt (retries too): no secret in the URL or any header,
- * whatever a hook or a custom `fetch` did before. Then the configured or global `fetch`, whose answer the pacer reads.
- */
-function guardedFetch(fetch: FetchLike | undefined, pacer: Pacer | false) {
-  return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
-    let response: Response | undefined;
-    try {
-      const request = input instanceof Request ? input : undefined;
-      assertNoSecret(request?.url ?? String(input), 'the request URL');
-      // The request's own Headers as they are (no copy: this runs on every request), and the init's if any.
-      for (const headers of [request?.headers, init?.headers && new Headers(init.headers)]) {
-        for (const [name, value] of headers ?? []) assertNoSecret(value, `the ${name} header`);
-      }
-      return (response = await (fetch ?? globalThis.fetch)(input, init));
-    } finally {
-      // Every request that took a token ends here, answered or not: the server had it by now.
-      if (pacer) pacer.see(response);
-    }
-  };
-}
-
-/**
- * Creates a client for a publishable key.
+ * Creates a client for a publishable key. Clients of one key share its pacer (per `apiBase`; of two plans the
+ * stricter wins), and clients of one key and account share one cache and its requests in flight (each with its own
+ * TTLs), in this realm and across the library's bundles on the page.
  * @throws SecretKeyError for an `sk_`/`rk_` key, InvalidKeyError for any other non-publishable key,
  * ConfigError for an insecure `apiBase` or a bad option. Nothing is sent.
  * @example const client = createClient({ publishableKey: 'pk_test_…' });
@@ -78,50 +63,30 @@ export function createClient(options: ClientOptions): Client {
   options = own(options);
   const key = assertPublishableKey(options.publishableKey);
   const normalized = normalizeOptions(options);
-  const id = `${key} ${normalized.accountId ?? ''}`;
-  const pacer = normalized.rateLimit && createPacer(normalized.rateLimit);
-  // ky 1 runs `beforeRequest` before every attempt, as `(request, options, { retryCount })`; ky 2 runs it once, as
-  // `({ request })`, and `beforeRetry` before each retry. Either way every attempt waits for a token, once.
-  let ky2: unknown;
-  const paced = (request: Request, retry?: unknown) => (pacer as Pacer).take(request.signal, !!retry).then((wait) =>
-    wait ? new Response(null, { status: 429, headers: { 'Retry-After': `${wait / 1000}` } }) : undefined);
-  const http = ky.create({
-    timeout: normalized.timeout,
-    retry: {
-      // ky's default methods include GET, the only one we send; its afterStatusCodes, less 413, are ours.
-      limit: normalized.retry,
-      statusCodes: [429, 500, 502, 503, 504],
-      jitter: true,
-      backoffLimit: MAX_WAIT,
-      // ky also reads rate-limit headers we do not (`RateLimit-Reset`, …): however long they say, it waits no longer.
-      maxRetryAfter: MAX_WAIT,
-      // Our own errors (a refused secret, a call aborted in the queue) and waits beyond MAX_WAIT are final.
-      shouldRetry: ({ error }) =>
-        error instanceof StateSetError || (error instanceof HTTPError && (retryAfterMs(error.response.headers) ?? 0) > MAX_WAIT) ? false : undefined,
-    },
-    hooks: pacer ? {
-      // Every attempt, retries too, waits for a token; a pause too long to wait for becomes a 429 without a request.
-      beforeRequest: [(first: Request | { request: Request }, _?: unknown, state?: { retryCount: number }) =>
-        'url' in first ? paced(first, state!.retryCount) : paced((ky2 = first).request)],
-      beforeRetry: [({ request }) => (ky2 ? paced(request, 1) : undefined)],
-    } : {},
-    headers: {
-      Accept: 'application/json',
-      Authorization: `Bearer ${key}`,
-      ...(normalized.accountId && { 'X-Account-Id': normalized.accountId }),
-    },
-    fetch: guardedFetch(normalized.fetch, pacer),
-  });
-  const client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase: normalized.apiBase, accountId: normalized.accountId }) as Client;
-  const cache = createCache(normalized.cache);
-  states.set(client, { http, cache: normalized.share?.(cache, id) ?? cache, id, ttl: normalized.cache.ttl, timeout: normalized.timeout });
+  const { apiBase, accountId, rateLimit, cache: settings, share, timeout } = normalized;
+  const id = `${key} ${accountId ?? ''}`;
+  const http = createWire(key, normalized, rateLimit ? sharedPacer(key, apiBase, rateLimit) : undefined);
+  const client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase, accountId }) as Client;
+  const cache = sharedCache(id, settings.max);
+  states.set(client, { http, cache: share?.(cache, id) ?? cache, key, ttl: settings.max ? settings.ttl : 0, stale: settings.swr, timeout });
   return client;
 }
 
 /**
- * Empties the client's cache: the next calls go to the network (requests already in flight finish unstored).
+ * Empties the cache the client shares with the other clients of its key and account: the next calls go to the
+ * network (requests already in flight finish unstored).
  * @example clearCache(client);
  */
 export function clearCache(client: Client): void {
   clientState(client).cache.clear();
+}
+
+/**
+ * Drops what this realm keeps for the client's key: its pacers and caches (every `apiBase` and account) are emptied
+ * and forgotten, so clients made afterwards start afresh. For a long-lived page that is done with a key; clients
+ * themselves need no dropping (nothing holds them: a client no longer referenced is garbage-collected).
+ * @example dropKey(client);
+ */
+export function dropKey(client: Client): void {
+  forgetKey(clientState(client).key);
 }

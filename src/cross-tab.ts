@@ -3,7 +3,7 @@
  * tabs' caches, and a tab that needs what another tab is already fetching waits for that answer instead of asking
  * again. Bundled only when `crossTab` is imported; the channel opens at `createClient`, never at import.
  */
-import type { Cache, Entry, Load, Schema, Share } from './cache.js';
+import type { Cache, CacheCall, Entry, Load, Schema, Share } from './cache.js';
 
 /** Options of `crossTab()`. */
 export interface CrossTabOptions {
@@ -39,13 +39,13 @@ function fingerprint(text: string): string {
 }
 
 interface Message {
-  /** Cache key without the key and account (the channel stands for them). */
+  /** Cache key: method and URL (the channel stands for the key and account). */
   key: string;
   /** A request for `key` started. */
   started?: true;
-  /** The value and its expiry; both absent when the request failed. */
+  /** The value and when it was answered; both absent when the request failed. */
   value?: unknown;
-  expires?: number;
+  at?: number;
 }
 
 /**
@@ -71,11 +71,11 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     // Other tabs' answers, unchecked: each is checked against the row's schema when this tab asks for its key.
     const received = new Map<string, Entry>();
     channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      const { key, started, value, expires } = Object(data) as Message;
+      const { key, started, value, at } = Object(data) as Message;
       if (typeof key !== 'string') return; // not one of ours
       if (started) return void startedAt.set(key, Date.now());
       startedAt.delete(key);
-      const entry = typeof expires === 'number' ? { value, expires } : undefined;
+      const entry = typeof at === 'number' ? { value, at } : undefined;
       if (entry) {
         received.delete(key);
         received.set(key, entry);
@@ -83,9 +83,9 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
       }
       for (const done of waiting.get(key) ?? []) done(entry);
     };
-    /** A peer's entry if the schema accepts its value, kept no longer than this tab's TTL from now. */
-    const checked = (entry: Entry | undefined, ttl: number, schema?: Schema): Entry | undefined =>
-      entry && schema?.safeParse(entry.value).success ? { value: entry.value, expires: Math.min(entry.expires, Date.now() + ttl) } : undefined;
+    /** A peer's entry if the schema accepts its value, answered no later than now (each call's TTL then decides). */
+    const checked = (entry: Entry | undefined, schema?: Schema): Entry | undefined =>
+      entry && schema?.safeParse(entry.value).success ? { value: entry.value, at: Math.min(entry.at, Date.now()) } : undefined;
     /** A peer's answer for `key` if one is on its way (up to `wait`), else `undefined` at once. */
     const peer = async (key: string, signal?: AbortSignal): Promise<Entry | undefined> => {
       const left = (startedAt.get(key) ?? -Infinity) + wait - Date.now();
@@ -106,25 +106,25 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         flights.add(done);
       });
     };
-    const shared = (<T>(cacheKey: string, ttl: number, load: Load<T>, fresh?: boolean, signal?: AbortSignal, schema?: Schema) => {
-      const key = cacheKey.slice(0, -id.length);
-      const early = checked(received.get(key), ttl, schema);
+    const shared = (<T>(key: string, load: Load<T>, call: CacheCall) => {
+      const { schema } = call;
+      const early = checked(received.get(key), schema);
       received.delete(key);
-      if (early) cache.put(cacheKey, early);
-      return cache(cacheKey, ttl, async (flight) => {
-        const entry = checked(await peer(key, flight), ttl, schema);
-        if (entry) return entry.value as T;
+      if (early) cache.put(key, early);
+      return cache(key, async (flight) => {
+        const entry = checked(await peer(key, flight), schema);
+        if (entry) return entry.value as T; // the answer to the request in flight, like joining it here
         post({ key, started: true });
         try {
           const value = await load(flight);
           received.delete(key); // an answer another tab sent meanwhile is older than ours
-          post({ key, value, expires: Date.now() + ttl });
+          post({ key, value, at: Date.now() });
           return value;
         } catch (error) {
           post({ key });
           throw error;
         }
-      }, fresh, signal);
+      }, call);
     }) as Cache;
     // Clearing forgets what other tabs sent too: the next calls go to the network (or wait for a tab already asking).
     return Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) });

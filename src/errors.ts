@@ -96,6 +96,11 @@ export class ConfigError extends StateSetError {
   declare readonly code: 'insecure_api_base' | 'invalid_option';
 }
 
+/** Throws `ConfigError` with code `invalid_option`. */
+export const invalidOption = (message: string): never => {
+  throw new ConfigError('invalid_option', message);
+};
+
 /** A parameter (id, address, limit, filter) is invalid. Nothing was sent. */
 export class ValidationError extends StateSetError {
   override name = 'ValidationError' as const;

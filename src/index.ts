@@ -29,9 +29,10 @@ export {
 } from './errors.js';
 export type { StateSetErrorCode, ApiErrorCode, ApiErrorDetails, KnownStateSetError } from './errors.js';
 
-export { clearCache } from './client.js';
-export { staleWhileRevalidate } from './cache.js';
-export type { StaleOptions, Stale, Share, Cache, Entry, Load, Schema } from './cache.js';
+export { clearCache, dropKey } from './client.js';
+export { staleWhileRevalidate } from './stale.js';
+export type { StaleOptions } from './stale.js';
+export type { Stale, Share, Cache, CacheCall, Entry, Load, Schema } from './cache.js';
 export { crossTab } from './cross-tab.js';
 export type { CrossTab, CrossTabOptions } from './cross-tab.js';
 export type { Plan } from './pace.js';

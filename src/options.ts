@@ -2,7 +2,7 @@
  * Client options: one interface, one defaults object, normalised in one place.
  */
 import type { CacheSettings, Share, Stale } from './cache.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, invalidOption } from './errors.js';
 import { assertNoSecret } from './key.js';
 import { closest, own } from './own.js';
 import { plans, type Plan } from './pace.js';
@@ -123,11 +123,6 @@ export function normalizeApiBase(value: unknown): string {
 
 /** The longest delay a timer takes. */
 const maxMs = 2_147_483_647;
-
-/** Throws `ConfigError` with code `invalid_option`. */
-export const invalidOption = (message: string): never => {
-  throw new ConfigError('invalid_option', message);
-};
 
 /** `value` if it is an integer from `min` to `max` (`Number.isInteger` is `false` for anything but a number), else `ConfigError`. */
 function integerIn(name: string, value: number, min: number, max: number): number {

@@ -7,10 +7,9 @@ import { clientState, type Client, type ClientState } from './client.js';
 import type { Endpoint } from './endpoint.js';
 import {
   AbortError, ApiError, InvalidResponseError, NetworkError, RateLimitError, StateSetError,
-  TimeoutError, type ApiErrorDetails,
+  TimeoutError, invalidOption, type ApiErrorDetails,
 } from './errors.js';
 import { redactSecrets } from './key.js';
-import { invalidOption } from './options.js';
 import { own } from './own.js';
 import { retryAfterMs } from './pace.js';
 
@@ -26,7 +25,7 @@ export interface CallOptions {
 }
 
 /**
- * Answers a call for `row` with its validated body: from the client's cache (keyed by method, URL, key and account),
+ * Answers a call for `row` with its validated body: from the cache of the client's key and account (keyed by method and URL),
  * the same request in flight, or a new (paced) request. A caller's abort rejects that caller with `AbortError`.
  * `path` (placeholders filled by `fillPath`) and `query` (from `encodeQuery`) come checked from the call, apart from
  * the caller's `options`, of which only `signal` and `fresh` are read: no option can change where a call goes.
@@ -41,7 +40,10 @@ export async function send<T>(client: Client, row: Endpoint<T>, options: CallOpt
   const what = `${row.method} ${path}`;
   try {
     signal?.throwIfAborted();
-    return await state.cache(`${row.method} ${url} ${state.id}`, state.ttl ?? row.ttl, (shared) => execute(state, row, url, what, shared), fresh, signal, row.schema);
+    // (No key or account in the cache key: the cache is the key's and account's own.)
+    return await state.cache(`${row.method} ${url}`, (shared) => execute(state, row, url, what, shared), {
+      ttl: state.ttl ?? row.ttl, fresh, signal, schema: row.schema, stale: state.stale,
+    });
   } catch (error) {
     throw signal?.aborted ? new AbortError(what, { cause: signal.reason }) : error;
   }

@@ -100,11 +100,16 @@ describe('response cache', () => {
     await listProducts(byRow);
     expect(gets()).toHaveLength(2);
 
+    // The same key: the same cache, read with this client's own TTL.
     const overridden = make({ cache: { ttl: 1000 } });
-    await listProducts(overridden);
+    await listProducts(overridden); // byRow's answer, 0 ms old
+    expect(gets()).toHaveLength(2);
     later(1000);
     await listProducts(overridden);
-    expect(gets()).toHaveLength(4);
+    expect(gets()).toHaveLength(3);
+    later(58_999);
+    await listProducts(byRow); // the answer overridden stored 58.999 s ago: fresh for byRow
+    expect(gets()).toHaveLength(3);
   });
 
   it('evicts the least recently used entry beyond maxEntries', async () => {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { AbortError, clearCache, createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
 import { accountBalance } from '../src/testing/data.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
+import { newRealm } from './setup.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });
@@ -21,8 +22,9 @@ afterEach(() => {
 
 let run = 0;
 beforeEach(() => { run++; });
-/** A "tab": its own client and its own crossTab(), on this test's channel name. */
+/** A "tab": its own realm (nothing shared in memory with the others), client and crossTab(), on this test's channel name. */
 const tab = (options: Partial<ClientOptions> = {}): Client => {
+  newRealm();
   const share = crossTab({ name: `test-${run}` });
   shares.push(share);
   return createClient({ publishableKey: 'pk_test_tabs1', apiBase: api.url, retry: 0, share, ...options });
@@ -91,6 +93,7 @@ describe('crossTab()', () => {
         await new Promise((resolve) => setTimeout(resolve, delay));
         return new Response(body(amount), { headers: { 'Content-Type': 'application/json' } });
       };
+      newRealm();
       return createClient({ publishableKey: 'pk_test_tabs1', rateLimit: false, share, fetch });
     };
     const [a, b] = [slowTab('1.00', 50), slowTab('2.00', 200)]; // both send; b's answer comes later
@@ -202,12 +205,12 @@ describe('crossTab()', () => {
       const key = posted.find((message) => 'value' in message)!.key;
       const a = tab();
       const forever = 8.64e15;
-      forge({ key, value: { object: 'not-a-balance', available: 'x' }, expires: forever });
+      forge({ key, value: { object: 'not-a-balance', available: 'x' }, at: forever });
       await deliver();
       expect(await getBalance(a)).toMatchObject({ object: 'balance' });
       expect(gets()).toHaveLength(2); // the forged answer was refused: a's own request
       const valid = { object: 'balance', livemode: false, available: [{ amount: 7, currency: 'ssusd' }], pending: [] };
-      forge({ key, value: valid, expires: forever });
+      forge({ key, value: valid, at: forever }); // answered "in the future": taken as answered now
       await deliver();
       expect(await getBalance(a, { fresh: false })).toEqual(valid); // a valid answer from a tab is used...
       const now = Date.now();
@@ -219,7 +222,7 @@ describe('crossTab()', () => {
     it('ignores messages that are not its own (null, text, a key that is not a string)', async () => {
       const { forge } = spyOnChannels();
       const a = tab();
-      for (const message of [null, 'hello', 42, { key: 5, value: 1, expires: 1 }, { started: true }]) forge(message);
+      for (const message of [null, 'hello', 42, { key: 5, value: 1, at: 1 }, { started: true }]) forge(message);
       await deliver();
       expect(await getBalance(a)).toMatchObject({ object: 'balance' });
       expect(gets()).toHaveLength(1);

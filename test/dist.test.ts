@@ -110,8 +110,10 @@ describe('in Node, as an SSR bundle or a script imports it', () => {
       expect(result[label].object, label).toBe('balance');
     }
     expect(result.cdn.exports).toEqual(result.package.exports);
+    // One request: the two copies of the library share the key's cache in one realm (src/realm.ts), so the CDN
+    // copy's call is answered with what the package copy stored.
     expect(api.requests.filter((request) => request.path === '/v1/account/balance').map((request) => request.headers.authorization))
-      .toEqual(['Bearer pk_test_ssr', 'Bearer pk_test_ssr']);
+      .toEqual(['Bearer pk_test_ssr']);
   });
 });
 
