@@ -186,6 +186,46 @@ describe('one client per key', () => {
     expect(gets()).toHaveLength(1);
   });
 
+  it('an app client and five widgets of one key cost one balance request, in either order', async () => {
+    const { createClient, getBalance } = await import('../src/index.js');
+    const key = freshKey();
+    const app = createClient({ publishableKey: key, apiBase: api.url });
+    api.fault({ delay: 100 });
+    const fromApp = getBalance(app); // in flight while the widgets load: they join it
+    const widgets = Array.from({ length: 5 }, () => mount({ 'publishable-key': key }));
+    await Promise.all(widgets.map((widget) => loaded(widget)));
+    expect(widgets[0]!.balance).toBe(await fromApp);
+    expect(gets()).toHaveLength(1);
+
+    const later = freshKey();
+    const first = mount({ 'publishable-key': later });
+    await loaded(first);
+    expect(await getBalance(createClient({ publishableKey: later, apiBase: `${api.url}/` }))).toBe(first.balance); // the widget's answer
+    expect(gets()).toHaveLength(2);
+  });
+
+  it('the client property: the widget reads through the app\'s client, attributes not needed; unset, it goes back to them', async () => {
+    const { createClient } = await import('../src/index.js');
+    const key = freshKey();
+    const client = createClient({ publishableKey: key, apiBase: api.url, accountId: 'acct_app1' });
+    const element = document.createElement('stateset-balance');
+    element.setAttribute('locale', 'en-US');
+    element.client = client;
+    expect(element.client).toBe(client);
+    document.body.append(element);
+    expect(await inside(element).findByText(usd(ssusd(key, 'acct_app1')))).toBeTruthy();
+    expect(gets().map((sent) => [sent.headers.authorization, sent.headers['x-account-id']])).toEqual([[`Bearer ${key}`, 'acct_app1']]);
+
+    const other = freshKey();
+    element.client = createClient({ publishableKey: other, apiBase: api.url });
+    expect(await inside(element).findByText(usd(ssusd(other)))).toBeTruthy();
+    element.setAttribute('publishable-key', key);
+    element.setAttribute('api-base', api.url);
+    element.client = undefined;
+    expect(await inside(element).findByText(usd(ssusd(key)))).toBeTruthy();
+    expect(gets().map((sent) => sent.headers.authorization)).toEqual([`Bearer ${key}`, `Bearer ${other}`, `Bearer ${key}`]);
+  });
+
   it('one widget leaving does not cancel the request another is waiting for', async () => {
     api.fault({ delay: 150 });
     const key = freshKey();

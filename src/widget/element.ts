@@ -3,7 +3,8 @@
  * through the shared registry). Nothing here runs at import: the class only extends `HTMLElement`
  * where there is one (SSR gets an inert class) and `define.ts` registers it.
  */
-import type { Balance } from '../balance.js';
+import { getBalance, type Balance } from '../balance.js';
+import type { Client } from '../client.js';
 import { isStateSetError, StateSetError } from '../errors.js';
 import { formatParts } from '../format.js';
 import { loadBalance } from './registry.js';
@@ -41,13 +42,29 @@ export class StateSetBalanceElement extends Base {
   #message?: HTMLElement;
   #balance: Balance | undefined;
   #error: StateSetError | undefined;
-  /** The client identity (key, base, account) of the current data; `undefined` forces a load. */
-  #source: string | undefined;
+  /** The client (or the key, base and account) of the current data; `undefined` forces a load. */
+  #source: string | Client | undefined;
   #abort: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #loadedAt = 0;
   #queued = false;
+  #client: Client | undefined;
   #onVisibility = (): void => this.#schedule();
+
+  /**
+   * The app's client, to read the balance through (its options, cache and pacer) instead of one made from the
+   * `publishable-key`, `api-base` and `account-id` attributes, which are then not needed. `undefined` goes back to them.
+   * (Without it, a widget and the app's clients of one key share one cache and pacer anyway: one balance request.)
+   * @example document.querySelector('stateset-balance').client = client;
+   */
+  get client(): Client | undefined {
+    return this.#client;
+  }
+
+  set client(client: Client | undefined) {
+    this.#client = client;
+    this.attributeChangedCallback();
+  }
 
   /** The last balance loaded, or `undefined`. */
   get balance(): Balance | undefined {
@@ -98,8 +115,9 @@ export class StateSetBalanceElement extends Base {
     return this.getAttribute(name)?.trim() || undefined;
   }
 
-  #key(): string {
-    return JSON.stringify([this.getAttribute('publishable-key') ?? '', this.#attr('api-base'), this.#attr('account-id')]);
+  /** What the data comes from: the `client` property, else the attributes; a change loads afresh. */
+  #key(): string | Client {
+    return this.#client ?? JSON.stringify([this.getAttribute('publishable-key') ?? '', this.#attr('api-base'), this.#attr('account-id')]);
   }
 
   #build(root: ShadowRoot): void {
@@ -133,11 +151,13 @@ export class StateSetBalanceElement extends Base {
     this.#render();
     let event: string;
     try {
-      this.#balance = await loadBalance(
-        { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id') },
-        controller.signal,
-        fresh,
-      );
+      this.#balance = await (typeof source === 'string'
+        ? loadBalance(
+            { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id') },
+            controller.signal,
+            fresh,
+          )
+        : getBalance(source, { signal: controller.signal, fresh }));
       this.#error = undefined;
       event = 'stateset:load';
     } catch (error) {
