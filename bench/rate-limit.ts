@@ -5,6 +5,11 @@
  * 1. 100 concurrent identical balance calls: requests sent.
  * 2. 20 widgets asking for the balance every second for 30 s (simulated clock): requests sent; floor ⌈30 s / TTL⌉.
  * 3. 100 distinct list calls fired at once: 429s received, calls failed, elapsed vs the minimum (burst, then 10/s).
+ * 5. 4 clients of one key × 50 distinct list calls at once (one realm: they share the key's pacer), against 4
+ *    clients each in a realm of its own (what every client had before): 429s, failures, elapsed vs the minimum.
+ * 6. An app's client and 5 `<stateset-balance>` widgets (their loader code, without a DOM) of one key: balance requests.
+ * 7. 1,000 independent visitors (a realm each: one pacer each) told `Retry-After: 1` at the same instant: how their
+ *    retries spread (the busiest 100 ms window, the spread from first to last).
  * 4. Cost per call: cache hit (median µs), and a cache miss over loopback vs a raw fetch of the same URL; ky with every
  *    option off as the floor of any ky client; the same calls with fetch answering at once (client-side µs only).
  */
@@ -12,6 +17,9 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import ky from 'ky';
 import { createClient, getBalance, listProducts, type ClientOptions } from '../src/index.js';
+import { createPacer, plans } from '../src/pace.js';
+import { REALM } from '../src/realm.js';
+import { loadBalance } from '../src/widget/registry.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 import { measureInChromium } from './chromium.js';
 
@@ -194,6 +202,86 @@ if (wanted('4')) {
   } else {
     footnotes.push('⁵ skipped: no Chromium at test/browser/paths.ts chromiumPath (apt-get install -y chromium).');
   }
+}
+
+/** Forgets this realm's registry, as another page would start without it. */
+const newRealm = () => { delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(REALM)]; };
+
+// 5. 4 clients of one key × 50 distinct list calls at once.
+if (wanted('5')) {
+  const minimum = ((200 - 20) / 10) * 1000;
+  const run = async (separate: boolean) => {
+    api.reset();
+    const key = nextKey();
+    const clients = Array.from({ length: 4 }, () => {
+      if (separate) newRealm();
+      return createClient({ publishableKey: key, apiBase: api.url });
+    });
+    const start = performance.now();
+    const failed = await settle(clients.flatMap((client, c) => Array.from({ length: 50 }, (_, index) =>
+      listProducts(client, { limit: 1 + index, created: { gte: 1_000 + c } }))));
+    return { ...count(), failed, elapsed: performance.now() - start };
+  };
+  const shared = await run(false);
+  const apart = await run(true);
+  const show = (r: typeof shared) => `${r.limited} / ${r.failed} / ${(r.elapsed / 1000).toFixed(2)} s (${(r.elapsed / minimum).toFixed(3)}×)`;
+  row('5. 4 clients of one key × 50 distinct list calls at once', '429s / failed / elapsed (× min 18 s)', `**${show(shared)}**`, `one pacer per client: ${show(apart)}`, '', '0 / 0 / ≤ 1.1×',
+    shared.limited === 0 && shared.failed === 0 && shared.elapsed <= 1.1 * minimum ? 'yes' : 'no');
+}
+
+// 6. An app's client and 5 widgets of one key.
+if (wanted('6')) {
+  api.reset();
+  const key = nextKey();
+  const app = createClient({ publishableKey: key, apiBase: api.url });
+  const signal = new AbortController().signal;
+  await Promise.all([getBalance(app), ...Array.from({ length: 5 }, () => loadBalance({ publishableKey: key, apiBase: api.url }, signal))]);
+  const sent = gets().length;
+  row('6. an app client + 5 widgets, one key', 'balance requests', `**${sent}**`, '', '', '1', sent === 1 ? 'yes' : 'no');
+}
+
+// 7. 1,000 visitors (a realm each: a pacer each, as createClient makes it) told Retry-After: 1 at the same instant.
+// Their pacers alone, on a simulated clock (their timers run in virtual time), so the figure is the spread the
+// pacers choose, not how late this loaded machine runs 1,000 real timers.
+if (wanted('7')) {
+  const visitors = 1_000;
+  let now = 0;
+  const timers: Array<{ at: number; run: () => void; id: number }> = [];
+  let ids = 0;
+  const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
+  Object.assign(globalThis, {
+    setTimeout: (run: () => void, ms = 0) => (timers.push({ at: now + Math.max(0, ms), run, id: ++ids }), ids),
+    clearTimeout: (id: number) => { const index = timers.findIndex((timer) => timer.id === id); if (index >= 0) timers.splice(index, 1); },
+  });
+  const back: number[] = [];
+  try {
+    const signal = new AbortController().signal;
+    const tooMany = new Response(null, { status: 429, headers: { 'Retry-After': '1' } });
+    const pacers = Array.from({ length: visitors }, () => createPacer({ perSecond: plans.free, burst: 2 * plans.free }, () => now));
+    await Promise.all(pacers.map((pacer) => pacer.take(signal)));
+    for (const pacer of pacers) pacer.see(tooMany);
+    const retries = Promise.all(pacers.map((pacer) => pacer.take(signal, true).then(() => back.push(now))));
+    while (timers.length) {
+      timers.sort((x, y) => x.at - y.at);
+      const next = timers.shift()!;
+      now = next.at;
+      next.run();
+      await Promise.resolve();
+    }
+    await retries;
+  } finally {
+    Object.assign(globalThis, real);
+  }
+  back.sort((x, y) => x - y);
+  let busiest = 0;
+  for (let first = 0, last = 0; last < back.length; last++) {
+    while (back[last]! - back[first]! >= 100) first++;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  const spread = back[back.length - 1]! - back[0]!;
+  const share = busiest / visitors;
+  row('7. 1,000 visitors (a pacer each) told `Retry-After: 1`, simulated clock', 'retries: first / spread to last / busiest 100 ms',
+    `**${(back[0]! / 1000).toFixed(2)} s / ${(spread / 1000).toFixed(2)} s / ${(share * 100).toFixed(1)} %**`, '', '', '≥ 1 s / ≤ 15 %', spread >= 990 && share <= 0.15 ? 'yes' : 'no');
 }
 
 await api.close();
