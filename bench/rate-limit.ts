@@ -204,8 +204,12 @@ if (wanted('4')) {
   }
 }
 
-/** Forgets this realm's registry, as another page would start without it. */
-const newRealm = () => { delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(REALM)]; };
+/** A new registry, as another page would start with (the clients made before keep their states: they still work). */
+const newRealm = () => {
+  const global = globalThis as unknown as Record<symbol, { states: WeakMap<object, unknown> } | undefined>;
+  const states = global[Symbol.for(REALM)]?.states ?? new WeakMap();
+  global[Symbol.for(REALM)] = { pacers: new Map(), caches: new Map(), states } as never;
+};
 
 // 5. 4 clients of one key × 50 distinct list calls at once.
 if (wanted('5')) {

@@ -8,7 +8,7 @@ import { invalidOption } from './errors.js';
 import { assertPublishableKey } from './key.js';
 import { normalizeOptions, type ClientOptions } from './options.js';
 import { own } from './own.js';
-import { forgetKey, sharedCache, sharedPacer } from './realm.js';
+import { clientStates, forgetKey, sharedCache, sharedPacer } from './realm.js';
 import { createWire } from './wire.js';
 
 /** Types only (nothing at run time): marks objects made by `createClient`, so a look-alike does not compile. */
@@ -40,11 +40,9 @@ export interface ClientState {
   readonly timeout: number;
 }
 
-const states = /* @__PURE__ */ new WeakMap<Client, ClientState>();
-
-/** The state of a client made by `createClient`. */
+/** The state of a client made by `createClient` (by this copy of the library or another on the page). */
 export function clientState(client: Client): ClientState {
-  const state = states.get(client);
+  const state = clientStates().get(client) as ClientState | undefined;
   return state ?? invalidOption('Expected a client made by createClient().');
 }
 
@@ -68,7 +66,7 @@ export function createClient(options: ClientOptions): Client {
   const http = createWire(key, normalized, rateLimit ? sharedPacer(key, apiBase, rateLimit) : undefined);
   const client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase, accountId }) as Client;
   const cache = sharedCache(id, settings.max);
-  states.set(client, { http, cache: share?.(cache, id) ?? cache, key, ttl: settings.max ? settings.ttl : 0, stale: settings.swr, timeout });
+  clientStates().set(client, { http, cache: share?.(cache, id) ?? cache, key, ttl: settings.max ? settings.ttl : 0, stale: settings.swr, timeout });
   return client;
 }
 

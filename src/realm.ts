@@ -15,12 +15,17 @@ interface Realm {
   pacers: Map<string, Pacer>;
   /** By `${key} ${accountId ?? ''}`; `bound.max` is the largest `cache.maxEntries` of its clients. */
   caches: Map<string, { cache: Cache; bound: { max: number } }>;
+  /** Each client's state (`ClientState`), so a client made by one copy works with the calls and widgets of another. */
+  states: WeakMap<object, unknown>;
 }
 
-/** The registry's name; the version moves when `Realm`, `Pacer` or `Cache` change shape. */
+/** The registry's name; the version moves when `Realm`, `Pacer`, `Cache` or `ClientState` change shape. */
 export const REALM = '@stateset/browser realm v1';
 
-const realm = (): Realm => ((globalThis as unknown as Record<symbol, Realm>)[Symbol.for(REALM)] ??= { pacers: new Map(), caches: new Map() });
+const realm = (): Realm => ((globalThis as unknown as Record<symbol, Realm>)[Symbol.for(REALM)] ??= { pacers: new Map(), caches: new Map(), states: new WeakMap() });
+
+/** The clients' states. */
+export const clientStates = (): WeakMap<object, unknown> => realm().states;
 
 /** The key's pacer at `apiBase`, made for `plan` or tightened to it (the stricter plan wins). */
 export function sharedPacer(key: string, apiBase: string, plan: Plan): Pacer {

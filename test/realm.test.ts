@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import * as library from '../src/index.js';
 import { clearCache, createClient, dropKey, getBalance, listProducts, type ClientOptions } from '../src/index.js';
 import { REALM } from '../src/realm.js';
+import { newRealm } from './setup.js';
 import { advanceUntil, countingFetch, track, useFakeClock } from './fake-clock.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 
@@ -64,7 +65,7 @@ describe('one realm', () => {
 
   it('the same clients with one pacer each (what the registry replaces) meet 429s: the stand-in does enforce the plan', async () => {
     const { statuses } = await manyClients((options) => {
-      delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(REALM)]; // a realm of its own per client
+      newRealm(); // a registry of its own per client
       return createClient(options);
     }, 4, 50, { retry: 0 });
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
@@ -139,6 +140,8 @@ describe('two separately bundled copies of the library in one realm', () => {
     const [a, b] = await Promise.all([first.getBalance(first.createClient(options)), second.getBalance(second.createClient(options))]);
     expect(b).toBe(a);
     expect(gets()).toHaveLength(1);
+    // A client of one copy works with the calls of the other (el.client = client across stateset.js and widget.js).
+    expect(await second.getBalance(first.createClient(options))).toBe(a);
 
     const { failed, statuses, firstError } = await manyClients((made, index) => [first, second][index % 2]!.createClient(made), 4, 50, { retry: 0 }, [first, second]);
     expect(firstError).toBeUndefined();

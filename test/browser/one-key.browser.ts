@@ -1,0 +1,36 @@
+/**
+ * One key, one budget in one page: the app's code on `stateset.js` and five widgets of `widget.js` (two
+ * self-contained copies of the library) share one cache and pacer through the realm's registry: one balance request.
+ * One widget is given the app's client (made by the other copy) through its `client` property.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { calls, openPage } from './harness.js';
+import { cdnDir, pagesDir } from './paths.js';
+import { startSite, type Site } from './site.js';
+
+const KEY = 'pk_test_oneKeyPage1';
+let api: StandIn;
+let site: Site;
+
+beforeAll(async () => {
+  api = await startStandIn();
+  site = await startSite({ mounts: { '/': pagesDir, '/cdn/': cdnDir }, vars: { API_BASE: api.url, KEY } });
+});
+afterAll(async () => {
+  await Promise.all([api?.close(), site?.close()]);
+});
+beforeEach(() => api.reset());
+
+describe('one key in one page, two copies of the library', () => {
+  it('the app client and five widgets (one given the app\'s client) cost one balance request', async () => {
+    const { page, pageErrors } = await openPage();
+    await page.goto(`${site.origin}/one-key.html`);
+    await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '' &&
+      [...document.querySelectorAll('stateset-balance')].every((w) => w.getAttribute('state') === 'loaded'));
+    expect(pageErrors).toEqual([]);
+    expect(calls(api.requests, '/v1/account/balance')).toHaveLength(1);
+    const amounts = await page.locator('stateset-balance').evaluateAll((all) => all.map((w) => (w as HTMLElement & { balance?: unknown }).balance !== undefined));
+    expect(amounts).toEqual([true, true, true, true, true]);
+  });
+});
