@@ -52,8 +52,8 @@ interface Message {
  * Shares cached responses and requests in flight with the other tabs of this origin, so five open tabs of a
  * storefront cost one request, not five. Tabs meet on a channel named by a fingerprint of the key and account;
  * messages carry the method and URL and the parsed value, never the key. A value from another tab is used only if the
- * call's schema accepts it, and for no longer than the call's TTL. Two tabs asking within the same few milliseconds
- * may both send.
+ * call's schema accepts it, and for no longer than the call's TTL. Where Web Locks exist, a tab claims a URL before
+ * sending it, so two tabs asking in the same instant send one request.
  * @example const client = createClient({ publishableKey: 'pk_live_…', share: crossTab() });
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -61,7 +61,9 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
   const channels: BroadcastChannel[] = [];
   const share: Share = (cache, id) => {
     if (typeof BroadcastChannel !== 'function') return cache; // an old browser: no sharing, nothing breaks
-    const channel = new BroadcastChannel(`${name}:${fingerprint(id)}`);
+    const channelName = `${name}:${fingerprint(id)}`;
+    const channel = new BroadcastChannel(channelName);
+    const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
     (channel as { unref?: () => void }).unref?.(); // Node (SSR): do not keep the process alive.
     channels.push(channel);
     const post = (message: Message): void => channel.postMessage(message);
@@ -112,8 +114,24 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
       received.delete(key);
       if (early) cache.put(key, early);
       return cache(key, async (flight) => {
-        const entry = checked(await peer(key, flight), schema);
+        let entry = checked(await peer(key, flight), schema);
         if (entry) return entry.value as T; // the answer to the request in flight, like joining it here
+        // Claim the URL across tabs before sending (a Web Lock, held until our answer is out): a tab that asks in
+        // the same instant finds it claimed and waits for our answer instead of sending too. Without Web Locks
+        // (an old browser), two tabs asking within the same few milliseconds may both send.
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const claimed = !locks || await new Promise<boolean>((resolve) => {
+          void locks.request(`${channelName} ${key}`, { ifAvailable: true }, (lock) => {
+            resolve(!!lock);
+            return lock && held;
+          });
+        });
+        if (!claimed) {
+          if (!startedAt.has(key)) startedAt.set(key, Date.now()); // another tab has it in flight
+          entry = checked((await peer(key, flight)) ?? received.get(key), schema);
+          if (entry) return entry.value as T;
+        }
         post({ key, started: true });
         try {
           const value = await load(flight);
@@ -123,6 +141,8 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         } catch (error) {
           post({ key });
           throw error;
+        } finally {
+          release();
         }
       }, call);
     }) as Cache;

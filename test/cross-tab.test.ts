@@ -126,6 +126,58 @@ describe('crossTab()', () => {
     expect(gets()).toHaveLength(1);
   });
 
+  describe('two tabs asking in the same instant', () => {
+    /** A minimal Web Locks manager shared by the "tabs" of this realm (exclusive locks, `ifAvailable`), counting claims. */
+    const stubLocks = () => {
+      const held = new Set<string>();
+      const claimed: string[] = [];
+      const locks = {
+        async request(name: string, options: { ifAvailable?: boolean }, callback: (lock: { name: string } | null) => unknown) {
+          if (held.has(name)) return callback(null);
+          held.add(name);
+          claimed.push(name);
+          try {
+            return await callback({ name });
+          } finally {
+            held.delete(name);
+          }
+        },
+      };
+      vi.stubGlobal('navigator', { locks });
+      return claimed;
+    };
+    afterEach(() => { vi.unstubAllGlobals(); });
+
+    it('with Web Locks, send one request: the first claims the URL, the others wait for its answer', async () => {
+      const claimed = stubLocks();
+      api.fault({ path: '/v1/account/balance', delay: 200 });
+      const tabs = [tab(), tab(), tab()];
+      const balances = await Promise.all(tabs.map((client) => getBalance(client))); // same tick: no "started" message yet
+      expect(gets()).toHaveLength(1);
+      for (const balance of balances) expect(balance).toEqual(balances[0]);
+      expect(claimed).toHaveLength(1);
+      expect(claimed[0]).not.toMatch(/pk_test|tabs1/); // the lock name carries the channel's fingerprint, not the key
+      expect(claimed[0]).toContain('/account/balance');
+    });
+
+    it('when the tab holding the claim fails, a waiting tab sends its own request', async () => {
+      stubLocks();
+      api.fault({ path: '/v1/account/balance', delay: 200, status: 500, times: 1 });
+      const [a, b] = [tab(), tab()];
+      const [failed, waited] = await Promise.allSettled([getBalance(a), getBalance(b)]);
+      expect(failed).toMatchObject({ status: 'rejected', reason: { status: 500 } });
+      expect(waited).toMatchObject({ status: 'fulfilled', value: { object: 'balance' } });
+      expect(gets().map((sent) => sent.status)).toEqual([500, 200]);
+    });
+
+    it('(control) without Web Locks, both send', async () => {
+      vi.stubGlobal('navigator', {});
+      api.fault({ path: '/v1/account/balance', delay: 200 });
+      await Promise.all([tab(), tab()].map((client) => getBalance(client)));
+      expect(gets()).toHaveLength(2);
+    });
+  });
+
   it('without BroadcastChannel (an old browser) the client works, unshared', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     try {
