@@ -30,8 +30,8 @@ export interface ClientState {
   readonly http: KyInstance;
   /** The cache of the key and account, shared by their clients in this realm (and beyond it through `share`). */
   readonly cache: Cache;
-  /** The publishable key, for `dropKey`. */
-  readonly key: string;
+  /** The key and account (`${key} ${accountId ?? ''}`): what the cache is for, and the queries' fingerprint. */
+  readonly id: string;
   /** The `cache.ttl` option: when set, every endpoint's TTL (`0` for `cache: false`: no entry is fresh for it). */
   readonly ttl: number | undefined;
   /** The `cache.swr` option. */
@@ -66,7 +66,7 @@ export function createClient(options: ClientOptions): Client {
   const http = createWire(key, normalized, rateLimit ? sharedPacer(key, apiBase, rateLimit) : undefined);
   const client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase, accountId }) as Client;
   const cache = sharedCache(id, settings.max);
-  clientStates().set(client, { http, cache: share?.(cache, id) ?? cache, key, ttl: settings.max ? settings.ttl : 0, stale: settings.swr, timeout });
+  clientStates().set(client, { http, cache: share?.(cache, id) ?? cache, id, ttl: settings.max ? settings.ttl : 0, stale: settings.swr, timeout });
   return client;
 }
 
@@ -86,5 +86,5 @@ export function clearCache(client: Client): void {
  * @example dropKey(client);
  */
 export function dropKey(client: Client): void {
-  forgetKey(clientState(client).key);
+  forgetKey(clientState(client).id.split(' ')[0]!);
 }
