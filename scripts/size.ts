@@ -20,10 +20,13 @@ export interface Budget {
 }
 
 export const budgets: readonly Budget[] = [
-  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_500, aim: 12_000 },
+  // Issue 15 (one key, one budget) raised the client ceiling 14.5 -> 14.9 kB, the whole API's 19.5 -> 20 kB and our own
+  // code's 5.0 -> 5.3 kB: the realm registry shared by every client of a key (pacer, cache, client states), the
+  // stricter-plan rule, the jittered pause, and (whole API only) crossTab's Web Lock claim.
+  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_900, aim: 12_000 },
   // 18 -> 19 kB: issue 17 moved formatAmount (Intl formatting, 0.7 kB) into the main entry; only pages that import it pay.
   // 19 -> 19.5 kB, client 14 -> 14.5 kB, query 5 -> 5.5 kB: issue 14's messages, unknown options and key rule (below).
-  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 19_500, aim: 16_000 },
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_000, aim: 16_000 },
   { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_000, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
@@ -31,8 +34,7 @@ export const budgets: readonly Budget[] = [
   // messages that name the value and the fix, the error brand, the key boundary rule); CI holds a 5.0 kB ceiling so it
   // cannot grow unnoticed, and 3 kB stays the open target (README, "Size").
   { id: 'query', label: 'every factory of `@stateset/browser/query`, its calls included (ky, zod external)', budget: 5_500, aim: 4_000 },
-  // 5.0 -> 5.1 kB: working with ky 2 as well as ky 1 (its hook signatures, its pre-read error bodies) costs 20 bytes.
-  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_100, aim: 3_000 },
+  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_300, aim: 3_000 },
 ];
 
 export interface Measurement extends Budget {
