@@ -34,7 +34,9 @@ export const budgets: readonly Budget[] = [
   // messages that name the value and the fix, the error brand, the key boundary rule); CI holds a 5.0 kB ceiling so it
   // cannot grow unnoticed, and 3 kB stays the open target (README, "Size").
   { id: 'query', label: 'every factory of `@stateset/browser/query`, its calls included (ky, zod external)', budget: 5_500, aim: 4_000 },
-  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_300, aim: 3_000 },
+  // 5.0 -> 5.1 kB: working with ky 2 as well as ky 1 (its hook signatures, its pre-read error bodies) costs 20 bytes;
+  // 5.1 -> 5.4 kB: issue 15's realm registry (above), 5,328 B measured after both.
+  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_400, aim: 3_000 },
 ];
 
 export interface Measurement extends Budget {
