@@ -4,7 +4,7 @@
  * One widget is given the app's client (made by the other copy) through its `client` property.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 import { calls, openPage } from './harness.js';
 import { cdnDir, pagesDir } from './paths.js';
 import { startSite, type Site } from './site.js';

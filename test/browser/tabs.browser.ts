@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../src/index.js';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 import { calls, openPage } from './harness.js';
 import { openLab, type LabWindow } from './lab.js';
 import { cdnDir, pagesDir } from './paths.js';
