@@ -26,7 +26,8 @@ export const budgets: readonly Budget[] = [
   { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_900, aim: 12_000 },
   // 18 -> 19 kB: issue 17 moved formatAmount (Intl formatting, 0.7 kB) into the main entry; only pages that import it pay.
   // 19 -> 19.5 kB, client 14 -> 14.5 kB, query 5 -> 5.5 kB: issue 14's messages, unknown options and key rule (below).
-  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_000, aim: 16_000 },
+  // 20 -> 20.1 kB: crossTab's pacer shared between tabs (the key's tokens as Web Locks), 20,019 B measured.
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_100, aim: 16_000 },
   { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_000, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by

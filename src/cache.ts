@@ -4,6 +4,8 @@
  * cache keep their own TTLs. Pure: knows nothing of calls, ky or the network.
  */
 
+import type { Pacer, Plan } from './pace.js';
+
 /** A stored value and when it was answered (ms since the epoch). */
 export interface Entry {
   value: unknown;
@@ -60,8 +62,14 @@ export interface CacheSettings {
   swr?: Stale | undefined;
 }
 
-/** Extends a client's cache beyond the realm, made by `crossTab()`. `id` is the key and account the cache is for. */
-export type Share = (cache: Cache, id: string) => Cache;
+/**
+ * Extends a client's cache beyond the realm, made by `crossTab()`. `id` is the key and account the cache is for.
+ * `pace`, when present, extends the key's pacer the same way (`id`: the key and API base; `plan`: the client's).
+ */
+export interface Share {
+  (cache: Cache, id: string): Cache;
+  pace?: ((pacer: Pacer, id: string, plan: Plan) => Pacer) | undefined;
+}
 
 /** A request in flight: its promise, the controller that aborts it, and how many callers wait for it. */
 interface Flight {

@@ -63,7 +63,9 @@ export function createClient(options: ClientOptions): Client {
   const normalized = normalizeOptions(options);
   const { apiBase, accountId, rateLimit, cache: settings, share, timeout } = normalized;
   const id = `${key} ${accountId ?? ''}`;
-  const http = createWire(key, normalized, rateLimit ? sharedPacer(key, apiBase, rateLimit) : undefined);
+  const pacer = rateLimit && sharedPacer(key, apiBase, rateLimit);
+  // With `crossTab()`, the pacer of this realm goes on to the tabs' shared one.
+  const http = createWire(key, normalized, pacer ? share?.pace?.(pacer, `${key} ${apiBase}`, rateLimit) ?? pacer : undefined);
   const client = Object.freeze({ livemode: key.startsWith('pk_live_'), apiBase, accountId }) as Client;
   const cache = sharedCache(id, settings.max);
   clientStates().set(client, { http, cache: share?.(cache, id) ?? cache, id, ttl: settings.max ? settings.ttl : 0, stale: settings.swr, timeout });

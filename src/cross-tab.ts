@@ -4,6 +4,7 @@
  * again. Bundled only when `crossTab` is imported; the channel opens at `createClient`, never at import.
  */
 import type { Cache, CacheCall, Entry, Load, Schema, Share } from './cache.js';
+import type { Pacer, Plan } from './pace.js';
 
 /** Options of `crossTab()`. */
 export interface CrossTabOptions {
@@ -53,7 +54,8 @@ interface Message {
  * storefront cost one request, not five. Tabs meet on a channel named by a fingerprint of the key and account;
  * messages carry the method and URL and the parsed value, never the key. A value from another tab is used only if the
  * call's schema accepts it, and for no longer than the call's TTL. Where Web Locks exist, a tab claims a URL before
- * sending it, so two tabs asking in the same instant send one request.
+ * sending it, so two tabs asking in the same instant send one request, and the tabs share the key's rate limit
+ * (its `burst` tokens are Web Locks, see `tabsPacer`); without them each tab paces alone.
  * @example const client = createClient({ publishableKey: 'pk_live_…', share: crossTab() });
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -149,5 +151,55 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     // Clearing forgets what other tabs sent too: the next calls go to the network (or wait for a tab already asking).
     return Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) });
   };
+  share.pace = (pacer, id, plan) => tabsPacer(pacer, `${name}:${fingerprint(id)} token `, plan);
   return Object.assign(share, { close: () => channels.forEach((channel) => channel.close()) });
+}
+
+/**
+ * The key's budget shared by the tabs of one origin, kept by the browser's lock manager: the bucket's `burst` tokens
+ * are `burst` Web Locks (`prefix` + 0 … burst − 1). A request sends only while it holds one, and keeps it until
+ * `burst / perSecond` seconds after its answer (the refill of the bucket, counted from the safe side like this realm's
+ * pacer), so all tabs together send at most `burst` requests in any such span: the plan's burst, then its rate.
+ * No leader and no storage: a tab that closes loses only its own calls (the browser drops its lock requests and
+ * frees its tokens), every other tab's queued calls keep their places in the lock manager's queues. Each tab's own
+ * pacer still runs first (server-set pauses, rate-limit headers). Without Web Locks: the tab's own pacer alone.
+ */
+function tabsPacer(pacer: Pacer, prefix: string, { perSecond, burst }: Plan): Pacer {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (!locks) return pacer;
+  const tokens = Math.max(1, Math.floor(burst));
+  /** The releases of the tokens this tab's requests in flight hold, oldest first. */
+  const held: Array<() => void> = [];
+  let next = 0;
+  /** Holds token `index` until the returned release is called; `undefined` when `signal` is absent and the token is taken. */
+  const hold = (index: number, signal?: AbortSignal) => new Promise<(() => void) | undefined>((resolve, reject) => {
+    locks.request(prefix + index, signal ? { signal } : { ifAvailable: true }, (lock) =>
+      lock ? new Promise<void>((release) => resolve(release)) : resolve(undefined)).catch(reject);
+  });
+  /** A free token if there is one, else a place in the queue of the next one in turn. */
+  const token = async (signal: AbortSignal): Promise<() => void> => {
+    for (let tried = 0; tried < tokens; tried++) {
+      const release = await hold((next + tried) % tokens);
+      if (release) return release;
+    }
+    return (await hold(next++ % tokens, signal))!;
+  };
+  return {
+    async take(signal, first) {
+      const wait = await pacer.take(signal, first);
+      if (wait) return wait;
+      try {
+        held.push(await token(signal));
+      } catch (error) {
+        pacer.see(); // the realm's token goes back: nothing was sent
+        throw error;
+      }
+      return 0;
+    },
+    see(response) {
+      pacer.see(response);
+      setTimeout(held.shift()!, (tokens * 1000) / perSecond);
+    },
+    tighten: pacer.tighten,
+  };
 }

@@ -1,10 +1,11 @@
 /**
- * Tabs of one origin with `share: crossTab()` asking for the same URLs at the same instant (each tab a real page of
- * one browser context, each with its own client): each URL is claimed with a Web Lock before it is sent, so the
- * others wait for the claimant's answer. One request per URL.
+ * Tabs of one origin with `share: crossTab()` (each tab a real page of one browser context, each with its own
+ * client). Asking for the same URLs at the same instant: each URL is claimed with a Web Lock before it is sent, so
+ * the others wait for the claimant's answer; one request per URL. Asking for different URLs: the key's tokens are
+ * Web Locks too, so the tabs together stay within the plan.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../src/index.js';
 import { startStandIn, type StandIn } from '../../src/testing/server.js';
 import { calls, openPage } from './harness.js';
@@ -68,4 +69,51 @@ describe('tabs asking for the same URLs at the same instant', () => {
     await askAll(await tabs(2, false), 10);
     expect(calls(api.requests, '/v1/products')).toHaveLength(20);
   });
+});
+
+/** Tab `index` asks for `urls` list pages of its own (`created[gte]` = `first` + its index) at `at`; failures and the ms from `at` to the last answer. */
+const askOwn = (pages: Page[], urls: number, first = 0, at = Date.now() + 500) =>
+  Promise.all(pages.map((tab, tabIndex) => tab.evaluate(async ({ at, urls, index }) => {
+    const w = window as unknown as TabWindow;
+    await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+    const results = await Promise.allSettled(Array.from({ length: urls }, (_, call) => w.stateset.listProducts(w.client, { limit: 1 + call, created: { gte: index } })));
+    return { failed: results.filter((result) => result.status === 'rejected').length, elapsed: Date.now() - at };
+  }, { at, urls, index: first + tabIndex })));
+
+describe('tabs asking for different URLs: one budget (the Free plan, enforced by the stand-in)', () => {
+  beforeEach(() => api.setOptions({ plan: 'free' }));
+  afterEach(() => api.setOptions({ plan: false }));
+
+  it('5 tabs × 60 distinct list calls with crossTab(): 300 requests, not one 429, none failed', async () => {
+    const results = await askOwn(await tabs(5, true), 60);
+    const sent = calls(api.requests, '/v1/products');
+    expect(results.map(({ failed }) => failed)).toEqual([0, 0, 0, 0, 0]);
+    expect(sent.filter(({ status }) => status === 429)).toHaveLength(0);
+    expect(new Set(sent.map(({ url }) => url)).size).toBe(300);
+    expect(sent).toHaveLength(300);
+    // (The time it took, against the plan's minimum of (300 - 20) / 10 s: for the README, not asserted.)
+    console.info(`5 tabs × 60 distinct calls: ${Math.max(...results.map(({ elapsed }) => elapsed))} ms`);
+  }, 120_000);
+
+  it('(control) without crossTab() each tab has its own budget: 2 tabs × 30 distinct calls get 429s', async () => {
+    await askOwn(await tabs(2, false), 30);
+    expect(calls(api.requests, '/v1/products').filter(({ status }) => status === 429).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('closing a tab while its calls hold and wait for tokens: the other tabs’ calls all complete, each sent once', async () => {
+    const pages = await tabs(3, true);
+    const at = Date.now() + 500;
+    const done = askOwn(pages.slice(1), 30, 1, at);
+    void askOwn(pages.slice(0, 1), 30, 0, at).catch(() => undefined); // the tab that closes (created[gte]=0)
+    await expect.poll(() => calls(api.requests, '/v1/products').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(20);
+    await pages[0]!.close();
+    const results = await done;
+    expect(results.map(({ failed }) => failed)).toEqual([0, 0]);
+    const others = calls(api.requests, '/v1/products').filter(({ query }) => query['created[gte]']?.[0] !== '0');
+    const urls = others.filter(({ status }) => status === 200).map(({ url }) => url);
+    // (A closed tab's tokens come back at once, not 2 s after their answers: the server may answer a few 429s, retried.)
+    console.info(`closing a tab: ${others.filter(({ status }) => status === 429).length} × 429 for the other tabs`);
+    expect(new Set(urls).size).toBe(60);
+    expect(urls).toHaveLength(60);
+  }, 120_000);
 });

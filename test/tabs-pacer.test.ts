@@ -1,0 +1,152 @@
+/**
+ * The pacer `crossTab()` shares between tabs: the key's `burst` tokens are Web Locks, so tabs together stay within
+ * the plan. Each "tab" is its own realm (its own pacer and cache) on one channel name, with one stub lock manager
+ * shared by all of them, as the browser's is by the tabs of an origin.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AbortError, createClient, crossTab, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
+import { startStandIn, type StandIn } from '../src/testing/server.js';
+import { newRealm } from './setup.js';
+
+let api: StandIn;
+beforeAll(async () => { api = await startStandIn(); });
+afterAll(() => api.close());
+
+/** A small plan, enforced by the stand-in and told to every client: 20/s, burst 4 (a token comes back 200 ms after its answer). */
+const plan = { perSecond: 20, burst: 4 };
+beforeEach(() => {
+  api.reset();
+  api.setOptions({ plan });
+});
+
+let shares: CrossTab[] = [];
+let run = 0;
+beforeEach(() => { run++; });
+afterEach(() => {
+  for (const share of shares) share.close();
+  shares = [];
+  vi.unstubAllGlobals();
+});
+
+const tab = (options: Partial<ClientOptions> = {}): Client => {
+  newRealm();
+  const share = crossTab({ name: `pacer-${run}` });
+  shares.push(share);
+  return createClient({ publishableKey: 'pk_test_tabsPacer1', apiBase: api.url, retry: 0, rateLimit: plan, share, ...options });
+};
+const gets = () => api.requests.filter((sent) => sent.method === 'GET');
+
+/**
+ * A Web Locks manager for exclusive locks: `ifAvailable` (the callback gets `null` when held), a FIFO queue per name
+ * otherwise, and `signal` (a queued request leaves and rejects with the signal's reason). Records every grant and release.
+ */
+function stubLocks() {
+  const queues = new Map<string, Array<() => void>>();
+  const log: Array<{ name: string; granted: number; released?: number }> = [];
+  /** The grants of the pacer's tokens (not crossTab's claims of a URL). */
+  const tokens = () => log.filter(({ name }) => / token \d+$/.test(name));
+  const locks = {
+    request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: { name: string } | null) => unknown) {
+      const queue = queues.get(name) ?? [];
+      queues.set(name, queue);
+      if (options.ifAvailable && queue.length) return Promise.resolve(callback(null));
+      return new Promise((resolve, reject) => {
+        const grant = async (): Promise<void> => {
+          const record = { name, granted: Date.now() } as (typeof log)[number];
+          log.push(record);
+          try {
+            resolve(await callback({ name }));
+          } catch (error) {
+            reject(error);
+          } finally {
+            record.released = Date.now();
+            queue.shift();
+            queue[0]?.();
+          }
+        };
+        const { signal } = options;
+        if (signal?.aborted) return reject(signal.reason);
+        queue.push(grant);
+        signal?.addEventListener('abort', () => {
+          const at = queue.indexOf(grant);
+          if (at > 0) {
+            queue.splice(at, 1);
+            reject(signal.reason);
+          }
+        });
+        if (queue.length === 1) void grant();
+      });
+    },
+  };
+  vi.stubGlobal('navigator', { locks });
+  return tokens;
+}
+
+/** Every tab asks for `calls` distinct list pages at once; the rejected calls per tab. */
+const askAll = (tabs: Client[], calls: number) => Promise.all(tabs.map(async (client, index) => {
+  const results = await Promise.allSettled(Array.from({ length: calls }, (_, call) => listProducts(client, { limit: 1 + index * calls + call })));
+  return results.filter((result) => result.status === 'rejected').length;
+}));
+
+describe('crossTab(): one budget for the tabs of an origin', () => {
+  it('3 tabs × 8 distinct calls, a plan of burst 4: every call succeeds, not one 429', async () => {
+    const tokens = stubLocks();
+    expect(await askAll([tab(), tab(), tab()], 8)).toEqual([0, 0, 0]);
+    expect(gets()).toHaveLength(24);
+    expect(gets().filter((sent) => sent.status === 429)).toHaveLength(0);
+    // The budget is 4 locks, whatever the number of tabs, and their names carry the key's fingerprint, not the key.
+    const names = new Set(tokens().map(({ name }) => name));
+    expect(names.size).toBe(4);
+    for (const name of names) expect(name).toMatch(/^pacer-\d+:[0-9a-z]+\.[0-9a-z]+ token [0-3]$/);
+    // A token goes back burst / perSecond (200 ms) after its answer, never sooner.
+    await vi.waitFor(() => expect(tokens().every(({ released }) => released)).toBe(true));
+    for (const { granted, released } of tokens()) expect(released! - granted).toBeGreaterThanOrEqual(195);
+  });
+
+  it('(control) without Web Locks each tab paces alone (the fallback): together they spend 3× the burst and get 429s', async () => {
+    vi.stubGlobal('navigator', {});
+    const failed = await askAll([tab(), tab(), tab()], 8);
+    expect(gets().filter((sent) => sent.status === 429).length).toBeGreaterThan(0);
+    expect(failed.reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0);
+  });
+
+  it('a call aborted while it waits for a token leaves the lock queue: rejected with AbortError, nothing sent, and its realm token comes back', async () => {
+    stubLocks();
+    const [a, b] = [tab(), tab()];
+    api.fault({ path: '/v1/products', delay: 300, times: 4 });
+    // Tab a holds all 4 tokens with slow requests; b's call queues for one of them.
+    const holding = Array.from({ length: 4 }, (_, call) => listProducts(a, { limit: 1 + call }));
+    await vi.waitFor(() => expect(gets()).toHaveLength(4));
+    const controller = new AbortController();
+    const queued = listProducts(b, { limit: 50 }, { signal: controller.signal });
+    controller.abort();
+    await expect(queued).rejects.toBeInstanceOf(AbortError);
+    await Promise.all(holding);
+    expect(gets()).toHaveLength(4);
+    // b's own bucket (burst 4) was not spent by the aborted call: 4 more calls from b go as soon as a's tokens are back.
+    await Promise.all([60, 61, 62, 63].map((limit) => listProducts(b, { limit })));
+    expect(gets()).toHaveLength(8);
+    expect(gets().filter((sent) => sent.status === 429)).toHaveLength(0);
+  });
+
+  it('clients of one key in one tab take the same tokens (made by one crossTab() or by two)', async () => {
+    const tokens = stubLocks();
+    newRealm();
+    const one = crossTab({ name: `pacer-${run}` });
+    const two = crossTab({ name: `pacer-${run}` });
+    shares.push(one, two);
+    const clients = [one, two].map((share) => createClient({ publishableKey: 'pk_test_tabsPacer1', apiBase: api.url, retry: 0, rateLimit: plan, share }));
+    expect(await askAll(clients, 6)).toEqual([0, 0]);
+    expect(new Set(tokens().map(({ name }) => name)).size).toBe(4);
+  });
+
+  it('another key has its own tokens', async () => {
+    const tokens = stubLocks();
+    tab();
+    const other = tab({ publishableKey: 'pk_test_otherKey1' });
+    await listProducts(other);
+    const [first] = tokens();
+    await listProducts(tab());
+    expect(tokens().at(-1)!.name.split(' ')[0]).not.toBe(first!.name.split(' ')[0]);
+  });
+});
