@@ -167,8 +167,8 @@ export function secretIn(text: string): string | undefined {
   return undefined;
 }
 
-/** Query names the API's list calls take: `limit`, `starting_after`, `created[gte]`, `expand[]`, `include_pending`. */
-const queryName = /^[a-z_]{1,32}(?:\[[a-z_]{0,16}\])?$/;
+/** The query names the calls send (list parameters, `status`, `expand[]`, `include_pending`); the API checks their values. */
+const queryName = /^(?:limit|starting_after|ending_before|status|include_pending|expand\[\]|created\[(?:gt|gte|lt|lte)\])$/;
 const accountPattern = /^[\w-]{1,255}$/;
 const keyPattern = /^Bearer (pk_(?:test|live)_[A-Za-z0-9]{1,255})$/;
 

@@ -24,8 +24,9 @@ export function toNodeListener(handler: EdgeHandler): (req: IncomingMessage, res
       request = new Request(base + (raw.startsWith('/') ? raw : `/${raw}`), { method: req.method ?? 'GET', headers });
     } catch {
       // A method fetch refuses to represent (CONNECT, TRACE) or a URL it cannot parse.
-      res.writeHead(405, { 'Content-Type': 'application/json; charset=utf-8', Allow: 'GET, OPTIONS' });
-      res.end(envelope(405, 'method_not_allowed', 'This edge answers GET only.'));
+      const body = envelope(405, 'method_not_allowed', 'This edge answers GET only.');
+      res.writeHead(405, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Allow: 'GET, OPTIONS' });
+      res.end(body);
       return;
     }
     const ctx = { clientIp: req.socket.remoteAddress, waitUntil: (promise: Promise<unknown>) => void promise.catch(() => {}) };
@@ -33,11 +34,13 @@ export function toNodeListener(handler: EdgeHandler): (req: IncomingMessage, res
       const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
       const out: Record<string, string> = {};
       for (const [name, value] of response.headers) out[name] = value;
+      out['content-length'] = String(body?.length ?? 0);
       res.writeHead(response.status, out);
       res.end(body);
     }, () => {
-      res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(envelope(500, 'api_error', 'The edge failed.'));
+      const body = envelope(500, 'api_error', 'The edge failed.');
+      res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
     });
   };
 }
@@ -71,6 +74,13 @@ export async function listen(options: ListenOptions = {}): Promise<RunningEdge> 
     const body = large ? envelope(431, 'request_header_fields_too_large', 'The request headers are too large.') : envelope(400, 'parameter_invalid', 'Malformed request.');
     socket.end(`HTTP/1.1 ${large ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
+  // CONNECT (a tunnel: the open proxy this edge never is) and Upgrade never reach the handler.
+  const deny = (_req: IncomingMessage, socket: import('node:stream').Duplex): void => {
+    const body = envelope(405, 'method_not_allowed', 'This edge answers GET only.');
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };
+  server.on('connect', deny);
+  server.on('upgrade', deny);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
