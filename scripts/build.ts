@@ -40,7 +40,7 @@ export async function buildPackage(options: BuildOptions = {}): Promise<Record<s
 
   await vite({ root, configFile: join(root, 'vite.config.ts'), logLevel: options.log ? 'info' : 'warn', build: { outDir, emptyOutDir: true } });
   const cli = join(outDir, 'build-guard/cli.js');
-  for (const bin of [cli, join(outDir, 'testing/cli.js')]) if (existsSync(bin)) chmodSync(bin, 0o755);
+  for (const bin of [cli, join(outDir, 'testing/cli.js'), join(outDir, 'edge/cli.js')]) if (existsSync(bin)) chmodSync(bin, 0o755);
   // Hand-written types-only entries (`@stateset/browser/jsx-react`): no source in src/, which imports no React.
   cpSync(join(root, 'jsx'), join(outDir, 'jsx'), { recursive: true });
   if (options.types !== false) {

@@ -29,6 +29,10 @@ export const packageEntries = (): Record<string, string> =>
     'testing/index': 'src/testing/index.ts',
     'testing/msw/index': 'src/testing/msw/index.ts',
     'testing/cli': 'src/testing/cli.ts',
+    // `@stateset/browser/edge`, `/edge/node` and the `stateset-edge` bin: the server-side edge.
+    'edge/index': 'src/edge/index.ts',
+    'edge/node/index': 'src/edge/node/index.ts',
+    'edge/cli': 'src/edge/cli.ts',
   });
 
 /** Source entries of the self-contained CDN files (`dist/cdn/<name>.js`). */

@@ -18,7 +18,8 @@ export interface ClientOptions {
    */
   publishableKey: string;
   /**
-   * Base URL of the API. Must be `https:`; plain `http:` only for `localhost`, `127.0.0.1` and `[::1]`.
+   * Base URL of the API. Must be `https:`; plain `http:` only for `localhost`, `127.0.0.1` and `[::1]`. In a page, a path
+   * (`'/stateset/v1'`: the edge on your own origin, so no CORS preflight) is resolved against the page; SSR passes an absolute URL.
    * @default 'https://api.stateset.com/v1'
    */
   apiBase?: string | undefined;
@@ -105,15 +106,18 @@ export function normalizeApiBase(value: unknown): string {
   if (typeof value !== 'string') return invalidOption('apiBase must be a string.');
   assertNoSecret(value, 'apiBase');
   let url: URL | undefined;
+  // A same-origin path (`/stateset/v1`, an edge mounted on the page's own origin: no CORS preflight) is resolved
+  // against the page; without a page (SSR) it stays unparsed and is refused below: pass an absolute URL there.
+  const page = /^\/(?![/\\])/.test(value) ? (globalThis as { location?: { href?: string } }).location?.href : undefined;
   try {
-    url = new URL(value);
+    url = new URL(value, page);
   } catch {
     // Not an absolute URL: refused below.
   }
   // The URL parser drops tabs and newlines: a key split by one is whole again in `href`.
   if (url) assertNoSecret(url.href, 'apiBase');
   if (!url || url.username || url.password || url.search || url.hash) {
-    return invalidOption('apiBase must be an absolute URL without credentials, query or fragment.');
+    return invalidOption('apiBase must be an absolute URL (or, in a page, a path such as /stateset/v1) without credentials, query or fragment.');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.test(url.hostname))) {
     throw new ConfigError('insecure_api_base', `apiBase must be https: (http: only for localhost); got ${url.protocol}//${url.host}.`);

@@ -52,6 +52,7 @@ const neverMarkers: Record<string, RegExp> = {
   'the widget': /customElements|stateset-balance|HTMLElement/,
   'the Node-only build guard': /secretKeyGuard|scanDirectory|stateset-guard|["']node:/,
   'the stand-in API (@stateset/browser/testing)': /x_added_later|Organic Cotton Tee|getBuiltinModule|stateset-stand-in/,
+  'the server-side edge': /createEdgeHandler|X-StateSet-Edge|stateset-edge/,
 };
 
 describe.each(Object.keys(bundlers))('%s', (name) => {
@@ -101,6 +102,7 @@ describe.each(Object.keys(bundlers))('%s', (name) => {
     expect(widget).toMatch(/customElements/);
     expect(widget, 'the Node-only build guard in the widget').not.toMatch(neverMarkers['the Node-only build guard']!);
     expect(widget, 'the stand-in in the widget').not.toMatch(neverMarkers['the stand-in API (@stateset/browser/testing)']!);
+    expect(widget, 'the edge in the widget').not.toMatch(neverMarkers['the server-side edge']!);
   });
 
   it('cannot put the Node-only @stateset/browser/testing into a browser bundle (its exports have no browser target)', async () => {
@@ -120,5 +122,11 @@ describe.each(Object.keys(bundlers))('%s', (name) => {
     expect(code).toMatch(/x_added_later/); // the engine and its faults
     expect(code).toMatch(/Organic Cotton Tee/); // the data
     expect(code).not.toMatch(/getBuiltinModule|createServer|["']node:/);
+  });
+
+  it('carries the edge only when its own entry is imported (the marker is real), never through the browser entries', async () => {
+    const edge = await bundle("export { createEdgeHandler } from '@stateset/browser/edge';", true);
+    expect(edge).toMatch(neverMarkers['the server-side edge']!);
+    expect(edge).not.toMatch(/["']node:/); // runs on Workers without Node compatibility
   });
 });

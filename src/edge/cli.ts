@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { plans } from '../pace.js';
-import { listen } from './node.js';
+import { listen } from './node/index.js';
 
 const { values } = parseArgs({
   options: {

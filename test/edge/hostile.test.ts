@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeHandler, memoryStore } from '../../src/edge/index.js';
-import { listen, type RunningEdge } from '../../src/edge/node.js';
+import { listen, type RunningEdge } from '../../src/edge/node/index.js';
 import { startStandIn, type StandIn } from '../stand-in/server.js';
 
 const KEY = 'pk_test_edge1';

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeHandler, memoryStore } from '../../src/edge/index.js';
-import { toNodeListener } from '../../src/edge/node.js';
+import { toNodeListener } from '../../src/edge/node/index.js';
 import { startStandIn, type StandIn } from '../stand-in/server.js';
 
 const KEY = 'pk_test_edge1';

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEdgeHandler, type EdgeHandler, type EdgeOptions } from './handler.js';
+import { createEdgeHandler, type EdgeHandler, type EdgeOptions } from '../handler.js';
 
 /** A made-up origin for the `Request` URLs: the edge never reads the `Host` header. */
 const base = 'http://edge.invalid';
