@@ -255,6 +255,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
   const states = new Map<string, KeyState>();
   const visitors = new Map<string, Bucket>();
   const flights = new Map<string, Promise<Outcome>>();
+  const ids = new Map<string, string>(); // key + account → its hash, the store's name for them
   const stats: EdgeStats = { upstream: 0, hits: 0, stale: 0, refused: 0, maxAge: 0 };
 
   const refuse = (status: number, code: string, message: string, headers?: Record<string, string>): Response => {
@@ -404,7 +405,10 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     if (account && !accountPattern.test(account)) return withCors(refuse(400, 'parameter_invalid', 'X-Account-Id must be letters, digits, "_" or "-".'));
 
     // 6. The cache: by key, account, method and normalised URL. The key itself is hashed out of the store's keys.
-    const id = await digest(`${key}\n${account}`);
+    const named = `${key}\n${account}`;
+    let id = ids.get(named);
+    if (id === undefined) ids.set(named, (id = await digest(named)));
+    bound(ids, 1_000);
     const cacheKey = `${id} GET ${target}`;
     const state = stateOf(id);
     const ttl = ttlOf(state, row);
