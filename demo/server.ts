@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the stand-in API and the demo storefront, one URL.
  *
- *   /              storefront page: the CDN build (`dist/cdn/stateset.js`) from a plain <script type="module">
+ *   /              storefront page: the CDN build (`dist/cdn/stateset.js`) from a plain <script type="module">, through
+ *                  the edge mounted on this origin at /stateset/v1 (no CORS preflight), which counts its upstream requests
  *   /widgets.html  the widget loader (`dist/cdn/widget.js`): several <stateset-balance>, one refusing a secret key;
  *                  served with a strict CSP (no inline script or style, Trusted Types)
  *   /spa.html      a small SPA from the npm entry (`src/index.ts` through Vite): products, paginated
@@ -18,6 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { createServer as createVite } from 'vite';
+import { createEdgeHandler, memoryStore, type EdgeHandler } from '../src/edge/index.js';
+import { toNodeListener } from '../src/edge/node/index.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 
 const demoDir = fileURLToPath(new URL('.', import.meta.url));
@@ -28,6 +31,8 @@ export interface Demo {
   /** The one URL to open. */
   url: string;
   api: StandIn;
+  /** The edge mounted on the demo's own origin at `/stateset/v1`, in front of the stand-in (the storefront page uses it). */
+  edge: EdgeHandler;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,9 @@ export async function startDemo({ port = 5173, apiPort = 4010, log = console.log
   const cdn = await cdnFiles(log);
   const api = await startStandIn({ port: apiPort, plan: 'free' }).catch(() => startStandIn({ plan: 'free' }));
   const server = createServer();
+  // The storefront page calls the edge on this origin (apiBase '/stateset/v1'): no CORS, so no preflight.
+  const edge = createEdgeHandler({ upstream: api.url, basePath: '/stateset/v1', plan: 'free', store: memoryStore() });
+  const edgeListener = toNodeListener(edge);
   const vite = await createVite({
     root: demoDir,
     configFile: false,
@@ -105,12 +113,17 @@ export async function startDemo({ port = 5173, apiPort = 4010, log = console.log
     if (page) {
       const html = readFileSync(`${demoDir}${page}`, 'utf8')
         .replaceAll('%STATESET_API_BASE%', api.url)
-        .replaceAll('%DEMO_REQUESTS%', String(balanceRequests()));
+        .replaceAll('%DEMO_REQUESTS%', String(balanceRequests()))
+        .replaceAll('%EDGE_UPSTREAM%', String(edge.stats().upstream));
       send(res, 'text/html; charset=utf-8', html, page === 'widgets.html' ? { 'Content-Security-Policy': csp(api.origin) } : {});
     } else if (path === '/widgets.js') {
       send(res, 'text/javascript; charset=utf-8', readFileSync(`${demoDir}widgets.js`, 'utf8'));
     } else if (path.startsWith('/cdn/') && cdn.has(path.slice(5))) {
       send(res, 'text/javascript; charset=utf-8', cdn.get(path.slice(5))!);
+    } else if (path.startsWith('/stateset/')) {
+      edgeListener(req, res);
+    } else if (path === '/__demo/upstream') {
+      send(res, 'application/json', JSON.stringify(edge.stats()));
     } else if (path === '/__demo/requests') {
       send(res, 'application/json', String(balanceRequests()));
     } else {
@@ -121,6 +134,7 @@ export async function startDemo({ port = 5173, apiPort = 4010, log = console.log
   return {
     url: `http://127.0.0.1:${bound}/`,
     api,
+    edge,
     async close() {
       await vite.close();
       server.closeAllConnections();

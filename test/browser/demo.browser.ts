@@ -75,15 +75,31 @@ describe('scenario 7: the demo pages', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('the storefront page (CDN build) shows products and the store credit', async () => {
+  it('the storefront page (CDN build) shows products and the store credit, through the edge on its own origin', async () => {
     const { page, consoleErrors, pageErrors } = await openPage();
     await page.setViewportSize({ width: 1280, height: 900 });
+    const sent: string[] = [];
+    page.on('request', (request) => sent.push(request.url()));
+    const before = demo.api.requests.length;
     await page.goto(demo.url);
     await page.locator('#products h3').first().waitFor();
     await expect.poll(() => page.locator('#credit').textContent()).toMatch(/\d.*SSUSD/);
     const active = products.filter((p) => p.status === 'active').slice(0, 8).map((p) => p.name);
     expect(await names(page)).toEqual(active);
     await screenshot(page, 'demo-storefront');
+    // Same-origin calls (`apiBase: '/stateset/v1'`): the page sent nothing to the API's origin, so no preflight; the
+    // stand-in heard only the edge (no Origin header, no OPTIONS).
+    expect(sent.filter((url) => url.startsWith(`${new URL(demo.url).origin}/stateset/v1/`)).length).toBeGreaterThanOrEqual(2);
+    expect(sent.filter((url) => url.startsWith(demo.api.origin))).toEqual([]);
+    const heard = demo.api.requests.slice(before);
+    expect(heard.filter((request) => request.method === 'OPTIONS' || request.headers.origin !== undefined)).toEqual([]);
+    // A second visitor is served from the edge's cache: the upstream count on the page does not move.
+    const upstream = demo.edge.stats().upstream;
+    expect(upstream).toBeGreaterThan(0);
+    await page.reload();
+    await page.locator('#products h3').first().waitFor();
+    expect(demo.edge.stats().upstream).toBe(upstream);
+    expect(await page.locator('#edge-upstream').textContent()).toBe(String(upstream));
     expect(consoleErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
