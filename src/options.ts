@@ -117,7 +117,7 @@ export function normalizeApiBase(value: unknown): string {
   // The URL parser drops tabs and newlines: a key split by one is whole again in `href`.
   if (url) assertNoSecret(url.href, 'apiBase');
   if (!url || url.username || url.password || url.search || url.hash) {
-    return invalidOption('apiBase must be an absolute URL (or, in a page, a path such as /stateset/v1) without credentials, query or fragment.');
+    return invalidOption('apiBase must be an absolute URL without credentials, query or fragment.');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.test(url.hostname))) {
     throw new ConfigError('insecure_api_base', `apiBase must be https: (http: only for localhost); got ${url.protocol}//${url.host}.`);
