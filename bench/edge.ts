@@ -24,7 +24,10 @@ const now = (): number => clock;
 const api = await startStandIn({ plan: 'free', now });
 const KEY = 'pk_test_edgebench';
 const rows: string[][] = [];
-const row = (...cells: Array<string | number>) => rows.push(cells.map(String));
+const row = (...cells: Array<string | number>) => {
+  rows.push(cells.map(String));
+  console.error(`| ${cells.join(' | ')} |`); // progress, as each scenario ends
+};
 const wanted = (scenario: string) => process.argv.length <= 2 || process.argv.slice(2).includes(scenario);
 const upstreamGets = () => api.requests.filter((request) => request.method === 'GET').length;
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;

@@ -201,10 +201,12 @@ interface KeyState {
   day: number;
   spent: number;
   urls: Set<string>;
+  /** Until when upstream is taken to be failing (its last answer a 429, 5xx, timeout or network error): stored answers are served at once meanwhile. */
+  failing: number;
 }
 
 /** How an upstream attempt ended: a stored answer, or a response to pass on (the API's error) with whether stale may replace it. */
-type Outcome = { answer: StoredAnswer } | { response: () => Response; failed: boolean };
+type Outcome = { answer: StoredAnswer } | { response: () => Response; failed: boolean; retryAfter?: string | undefined };
 
 /** Drops the oldest entries of a map kept in insertion order (refreshed on use). */
 const bound = <K, V>(map: Map<K, V>, max: number): void => {
@@ -267,7 +269,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     const day = Math.floor(now() / DAY);
     let state = states.get(id);
     if (state) states.delete(id);
-    else state = { pacer: createPacer(plan, now), day, spent: 0, urls: new Set() };
+    else state = { pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), failing: 0 };
     if (state.day !== day) Object.assign(state, { day, spent: 0, urls: new Set() });
     states.set(id, state);
     bound(states, 1_000);
@@ -312,7 +314,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
           if (value) passed[name] = value;
         }
         const body = findSecret(text) ? '{"error":{"type":"api_error","code":"api_error","message":"The API\'s error was withheld."}}' : text;
-        return { response: () => new Response(body, { status, headers: passed }), failed: status === 429 || status >= 500 };
+        return { response: () => new Response(body, { status, headers: passed }), failed: status === 429 || status >= 500, retryAfter: passed['Retry-After'] };
       }
       let valid = false;
       try {
@@ -438,7 +440,13 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
 
     const age = stored ? now() - stored.stored : Infinity;
     if (stored && age < ttl) return stats.hits++, serve(stored, 'HIT');
-    const refresh = (): Promise<Outcome> => collapse(cacheKey, () => load(state, row, cacheKey, `${upstream}${target}`, upstreamHeaders));
+    if (stored && age < ttl + staleIfError && now() < state.failing) return stats.stale++, serve(stored, 'STALE');
+    const refresh = (): Promise<Outcome> => collapse(cacheKey, async () => {
+      const outcome = await load(state, row, cacheKey, `${upstream}${target}`, upstreamHeaders);
+      // A failing upstream is left alone for its Retry-After (1 s without one) while stored answers are served.
+      if ('failed' in outcome && outcome.failed) state.failing = now() + 1_000 * Math.max(1, Math.min(60, Number(outcome.retryAfter) || 1));
+      return outcome;
+    });
     const upstreamHeaders = new Headers({ Authorization: `Bearer ${key}`, Accept: 'application/json' });
     if (account) upstreamHeaders.set('X-Account-Id', account);
     if (stored && age < ttl + swr) {

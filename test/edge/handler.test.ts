@@ -128,6 +128,24 @@ describe('staleness', () => {
     expect((await none.json()).error.code).toBe(status === 429 ? 'rate_limit_exceeded' : 'api_error');
   });
 
+  it('while upstream fails, serves stored answers at once for its Retry-After, then tries again', async () => {
+    const handler = edge({ staleWhileRevalidate: 0 });
+    await handler(get('/account/balance'), undefined, ctx());
+    await handler(get('/products?limit=1'), undefined, ctx());
+    time += 70_000;
+    api.fault({ status: 429, retryAfter: '3' });
+    expect((await handler(get('/account/balance'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('STALE');
+    expect(upstream()).toHaveLength(3);
+    time += 2_000; // within the 3 s asked for: other stored answers of the key are served without asking again
+    const during = await handler(get('/products?limit=1'), undefined, ctx());
+    expect(during.headers.get('X-StateSet-Edge')).toBe('STALE');
+    expect(upstream()).toHaveLength(3);
+    api.clearFaults();
+    time += 2_000;
+    expect((await handler(get('/products?limit=1'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('MISS');
+    expect(upstream()).toHaveLength(4);
+  });
+
   it('serves the last good answer when upstream cannot be reached', async () => {
     let down = false;
     const handler = edge({ staleWhileRevalidate: 0, fetch: (url, init) => (down ? Promise.reject(new TypeError('fetch failed')) : fetch(url, init)) });
