@@ -125,7 +125,7 @@ const types: Record<string, string> = {
 function apiError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
   const error = { type: types[code] ?? 'invalid_request_error', code, message, param: null, doc_url: docs + code };
   return new Response(JSON.stringify({ error }), {
-    status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+    status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers },
   });
 }
 
@@ -308,12 +308,19 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
       }
       if (!response.ok) {
         const { status } = response;
-        const passed: Record<string, string> = { 'Content-Type': response.headers.get('Content-Type') ?? 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+        // Always JSON, whatever upstream says: the edge may be on the shop's own origin, where an HTML page would be the shop's.
+        const passed: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
         for (const name of ['Retry-After', 'X-Request-Id']) {
           const value = response.headers.get(name);
           if (value) passed[name] = value;
         }
-        const body = findSecret(text) ? '{"error":{"type":"api_error","code":"api_error","message":"The API\'s error was withheld."}}' : text;
+        let json = false;
+        try {
+          json = typeof (JSON.parse(text) as { error?: unknown } | null)?.error === 'object';
+        } catch {
+          // Not JSON (a proxy's HTML page): replaced below.
+        }
+        const body = json && !findSecret(text) ? text : JSON.stringify({ error: { type: 'api_error', code: 'api_error', message: `The API answered ${status} without a readable error.`, param: null, doc_url: `${docs}api_error` } });
         return { response: () => new Response(body, { status, headers: passed }), failed: status === 429 || status >= 500, retryAfter: passed['Retry-After'] };
       }
       let valid = false;
@@ -421,6 +428,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
       stats.maxAge = Math.max(stats.maxAge, age);
       const headers: Record<string, string> = {
         'Content-Type': 'application/json; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
         'Cache-Control': `private, max-age=${Math.max(0, Math.floor((ttl - age) / 1000))}`,
         Vary: 'Authorization, X-Account-Id',
         ETag: answer.etag,

@@ -87,6 +87,16 @@ describe('forwarding', () => {
     expect(calls).toHaveLength(5); // errors are not cached
   });
 
+  it('answers JSON only: an upstream HTML error page becomes the API\'s envelope (the edge may be on the shop\'s origin)', async () => {
+    const handler = edge();
+    api.fault({ status: 502, body: 'html', times: 1 });
+    const answer = await handler(get('/account/balance'), undefined, ctx());
+    expect(answer.status).toBe(502);
+    expect(answer.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
+    expect(answer.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect((await answer.json()).error.code).toBe('api_error');
+  });
+
   it('does not store an answer that fails the endpoint\'s schema', async () => {
     const handler = edge();
     api.fault({ body: 'html', times: 1 });
