@@ -34,10 +34,14 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
 
 /** One visitor: a fresh client (its own cache and pacer), both calls; time to data and whether it failed. */
+const errorNames = new Map<string, number>();
 async function visit(apiBase: string, fetch?: (input: Request | URL | string, init?: RequestInit) => Promise<Response>): Promise<{ ms: number; failed: boolean }> {
   const start = performance.now();
   const client = createClient({ publishableKey: KEY, apiBase, ...(fetch ? { fetch } : {}) });
   const results = await Promise.allSettled([getBalance(client), listProducts(client)]);
+  for (const result of results) {
+    if (result.status === 'rejected') errorNames.set((result.reason as Error).name, (errorNames.get((result.reason as Error).name) ?? 0) + 1);
+  }
   return { ms: performance.now() - start, failed: results.some((result) => result.status === 'rejected') };
 }
 /** A client `fetch` that calls the handler in process (no sockets): for the simulated-clock scenarios. */
@@ -66,7 +70,8 @@ if (wanted('1')) {
   const edge = await listen({ port: 0, upstream: api.url, plan: 'free', visitorMisses: { perSecond: 1_000, burst: 1_000 }, now });
   const visits = await Promise.all(Array.from({ length: 1_000 }, () => visit(edge.url)));
   const failed = visits.filter((one) => one.failed).length;
-  row('1,000 visitors at once (HTTP, Node adapter)', `upstream ${upstreamGets()}, ${failed} visitors with an error, p50/p95 ${ms(percentile(visits.map((one) => one.ms), 0.5))} / ${ms(percentile(visits.map((one) => one.ms), 0.95))}`,
+  const kinds = [...errorNames].map(([name, count]) => `${count} ${name}`).join(', ');
+  row('1,000 visitors at once (HTTP, Node adapter)', `upstream ${upstreamGets()}, ${failed} visitors with an error${kinds ? ` (${kinds})` : ''}, p50/p95 ${ms(percentile(visits.map((one) => one.ms), 0.5))} / ${ms(percentile(visits.map((one) => one.ms), 0.95))}`,
     'upstream = 2, 0 errors', upstreamGets() === 2 && failed === 0 ? '✓' : '✗');
   await edge.close();
 }
