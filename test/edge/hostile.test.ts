@@ -42,7 +42,7 @@ const encodings: Record<string, (key: string) => string> = {
   base64: (key) => btoa(key),
   base64url: (key) => btoa(key).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'),
   basic: (key) => `Basic ${btoa(`${key}:`)}`,
-  padded: (key) => `xx${key}yy`,
+  padded: (key) => `id=${key}; x`, // a key at a boundary (the house rule: `prod_desk_live_2024` is an id, not a key)
 };
 
 interface Hostile { method: string; path: string; headers: Record<string, string> }
@@ -122,6 +122,10 @@ describe('hostile requests', () => {
     const refused = await handler(new Request('https://edge.example/v1/payments?x=sk_live_abc', { method: 'DELETE' }));
     expect(refused.status).toBe(403);
     expect((await refused.json()).error).toMatchObject({ code: 'secret_key_refused', type: 'permission_error', message: expect.stringContaining('sk_live_…') });
+    // The key guard's own rule: an id that only contains `sk_live_` inside a word is not a key, and is forwarded.
+    const id = await handler(new Request('https://edge.example/v1/products/prod_desk_live_2024', { headers: okHeaders }), undefined, { clientIp: '203.0.113.9' });
+    expect(id.status).toBe(404);
+    expect((await id.json()).error.message).toMatch(/No such product/); // the stand-in's answer, not the edge's refusal
   });
 
   /** One raw HTTP/1.1 request (the target as given: absolute-form, `..`, anything). */
