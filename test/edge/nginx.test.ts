@@ -139,6 +139,8 @@ describe('the nginx recipe', () => {
       expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(code);
     }
     expect(upstream()).toHaveLength(0);
+    expect((await get('/products/prod_desk_live_2024')).status).toBe(404); // an id, not a key: forwarded (the stand-in has none)
+    expect(upstream()).toHaveLength(1);
   });
 
   it('answers a preflight with Max-Age, and CORS for the listed origin', async () => {
