@@ -20,10 +20,11 @@ export interface Budget {
 }
 
 export const budgets: readonly Budget[] = [
+  // 14.9 -> 15.0 kB: issue 16's same-origin apiBase (a path resolved against the page), about 40 bytes.
   // Issue 15 (one key, one budget) raised the client ceiling 14.5 -> 14.9 kB, the whole API's 19.5 -> 20 kB and our own
   // code's 5.0 -> 5.3 kB: the realm registry shared by every client of a key (pacer, cache, client states), the
   // stricter-plan rule, the jittered pause, and (whole API only) crossTab's Web Lock claim.
-  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 14_900, aim: 12_000 },
+  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 15_000, aim: 12_000 },
   // 18 -> 19 kB: issue 17 moved formatAmount (Intl formatting, 0.7 kB) into the main entry; only pages that import it pay.
   // 19 -> 19.5 kB, client 14 -> 14.5 kB, query 5 -> 5.5 kB: issue 14's messages, unknown options and key rule (below).
   // 20 -> 20.1 kB: crossTab's pacer shared between tabs (the key's tokens as Web Locks), 20,019 B measured.
