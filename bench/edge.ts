@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import { createEdgeHandler, memoryStore, type EdgeHandler } from '../src/edge/index.js';
 import { listen } from '../src/edge/node/index.js';
 import { createClient, getBalance, listProducts } from '../src/index.js';
-import { startStandIn } from '../test/stand-in/server.js';
+import { startStandIn } from '../src/testing/server.js';
 
 let clock = Date.now();
 const now = (): number => clock;

@@ -2,7 +2,7 @@
 /** The edge's fetch handler against the stand-in: what it forwards, caches, collapses, paces and refuses. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEdgeHandler, memoryStore, stretchedTtl, type EdgeOptions } from '../../src/edge/index.js';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 
 const KEY = 'pk_test_edge1';
 const ORIGIN = 'https://shop.example';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeHandler, memoryStore } from '../../src/edge/index.js';
 import { listen, type RunningEdge } from '../../src/edge/node/index.js';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 
 const KEY = 'pk_test_edge1';
 let api: StandIn;

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeHandler, memoryStore } from '../../src/edge/index.js';
 import { toNodeListener } from '../../src/edge/node/index.js';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 
 const KEY = 'pk_test_edge1';
 const cli = ['--import', 'tsx', 'src/edge/cli.ts'];

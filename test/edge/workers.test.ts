@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { Miniflare, type MiniflareOptions } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root } from '../../scripts/bundles.js';
-import { startStandIn, type StandIn } from '../stand-in/server.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
 
 const KEY = 'pk_test_worker1';
 const SHOP = 'https://shop.example';
