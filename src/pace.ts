@@ -21,7 +21,7 @@ export const MAX_WAIT = 30_000;
  * (a browser only sees them when the server lists them in `Access-Control-Expose-Headers`).
  */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const retryAfter = headers.get('Retry-After')?.trim();
+  const retryAfter = headers.get('Retry-After'); // (Headers trims values; Number() and Date.parse skip spaces)
   if (retryAfter) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
@@ -103,7 +103,7 @@ export function createPacer(plan: Plan, now = (): number => Date.now(), random =
     }
     while (queue.length && pausedUntil - time > MAX_WAIT) leave(queue.shift()!, pausedUntil - time);
     // While the requests in flight hold every token, refill cannot help: their answers settle the queue.
-    if (queue.length && (pausedUntil > time || inFlight < burst)) {
+    if (queue.length && inFlight < burst) {
       timer = setTimeout(settle, Math.max(pausedUntil - time, Math.ceil(((1 - tokens) * 1000) / perSecond)));
     }
   };

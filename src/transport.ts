@@ -90,8 +90,8 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     text = await read(response);
   } catch (error) {
     // Whatever ky or fetch threw, as one of our errors.
+    // (A request aborted because every caller left has no caller to tell: each got its AbortError in `send`.)
     if (error instanceof StateSetError) throw error;
-    if (signal?.aborted) throw new AbortError(what, { cause: signal.reason });
     if (error instanceof KyTimeoutError) throw new TimeoutError(what, state.timeout, { cause: error });
     // An unreadable body still has a status that says what happened.
     // (Not ky's HTTPError as the cause: its message holds the server's status text, unredacted.)

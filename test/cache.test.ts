@@ -235,3 +235,102 @@ describe('staleWhileRevalidate', () => {
     expect(refreshed).toEqual(strictFirst);
   });
 });
+
+/** A stand-in `fetch` in the test's hands: each request waits until the test answers it. */
+function heldFetch() {
+  const held: Array<(response: Response) => void> = [];
+  const fetch = () => new Promise<Response>((resolve) => held.push(resolve));
+  return { fetch, held, answer: (index: number) => held[index]!(balanceResponse()) };
+}
+const balanceResponse = (): Response =>
+  new Response(JSON.stringify(accountBalance('pk_test_cache1', undefined)), { headers: { 'Content-Type': 'application/json' } });
+const errorResponse = (status: number): Response =>
+  new Response(JSON.stringify({ error: { type: 'api_error', code: 'oops', message: 'Something failed.' } }), { status, headers: { 'Content-Type': 'application/json' } });
+
+describe('clearCache while a request is in flight', () => {
+  it('the older request, ending later, is neither stored nor evicts the newer one: a later call shares the newer', async () => {
+    const { fetch, held, answer } = heldFetch();
+    const client = make({ fetch, rateLimit: false });
+    const before = getBalance(client);
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    clearCache(client);
+    const after = getBalance(client);
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    answer(0);
+    const old = await before;
+    const joining = getBalance(client); // while the newer request is still in flight
+    answer(1);
+    const [newer, joined] = await Promise.all([after, joining]);
+    expect(joined).toBe(newer);
+    expect(joined).not.toBe(old);
+    expect(held).toHaveLength(2);
+    expect(await getBalance(client)).toBe(newer); // the newer one is what was stored
+  });
+});
+
+describe('staleWhileRevalidate: which failures ifError serves the stale answer for', () => {
+  const failing = (fail: () => Promise<Response>) => {
+    let calls = 0;
+    // The first request succeeds (the entry), every later one fails as told.
+    return (): Promise<Response> => (calls++ === 0 ? Promise.resolve(balanceResponse()) : fail());
+  };
+
+  it.each([
+    ['a network error', () => Promise.reject(new TypeError('Failed to fetch')), true],
+    ['a 429', () => Promise.resolve(errorResponse(429)), true],
+    ['a 500', () => Promise.resolve(errorResponse(500)), true],
+    ['a 499', () => Promise.resolve(errorResponse(499)), false],
+    ['a 404', () => Promise.resolve(errorResponse(404)), false],
+  ])('%s: served stale = %s', async (_what, fail, served) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const client = make({ fetch: failing(fail), rateLimit: false, cache: { swr: staleWhileRevalidate({ window: 0, ifError: true }) } });
+    const first = await getBalance(client);
+    later(5_000);
+    const outcome = await getBalance(client).catch((error: unknown) => error);
+    if (served) expect(outcome).toBe(first);
+    else expect(outcome).toMatchObject({ name: 'ApiError', status: _what === 'a 499' ? 499 : 404 });
+  });
+
+  it('a timeout: served stale', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const never = (): Promise<Response> => new Promise(() => undefined);
+    const client = make({ fetch: failing(never), timeout: 1000, rateLimit: false, cache: { swr: staleWhileRevalidate({ window: 0, ifError: true }) } });
+    const first = await getBalance(client);
+    later(5_000);
+    const outcome = getBalance(client).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await outcome).toBe(first);
+  });
+
+  it('without ifError, every failure past the window is the caller\'s', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const client = make({ fetch: failing(() => Promise.resolve(errorResponse(500))), rateLimit: false, cache: { swr: staleWhileRevalidate({ window: 0 }) } });
+    await getBalance(client);
+    later(5_000);
+    await expect(getBalance(client)).rejects.toMatchObject({ status: 500 });
+  });
+
+  it('a finite window: within it the stale answer comes at once (no wait for the network), from its end the call waits', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { fetch, held, answer } = heldFetch();
+    const client = make({ fetch, rateLimit: false, cache: { swr: staleWhileRevalidate({ window: 1000 }) } });
+    const pending = getBalance(client);
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    answer(0);
+    const first = await pending;
+    later(5_000 + 999); // expired 999 ms ago: inside the window
+    expect(await getBalance(client)).toBe(first); // resolved although the refresh is still held
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    answer(1);
+    await vi.waitFor(async () => expect(await getBalance(client)).not.toBe(first));
+    const refreshed = await getBalance(client);
+    later(5_000 + 1000); // expired exactly `window` ago: waits for the network
+    let settled = false;
+    const waiting = getBalance(client).then((value) => { settled = true; return value; });
+    await vi.waitFor(() => expect(held).toHaveLength(3));
+    expect(settled).toBe(false);
+    answer(2);
+    const latest = await waiting;
+    expect(latest).not.toBe(refreshed);
+  });
+});

@@ -326,3 +326,37 @@ describe("a call's options cannot steer it", () => {
     expect(api.requests).toEqual([]);
   });
 });
+
+describe('request() on paths with a placeholder', () => {
+  it('calls /products/{id} and /stablecoin/balance/{address} with a valid value, and sends the path as given', async () => {
+    const [first] = (await listProducts(client(), { limit: 1 })).data;
+    expect(await request(client(), 'GET', `/products/${first!.id}`)).toMatchObject({ id: first!.id });
+    expect(await request(client(), 'GET', `/stablecoin/balance/${address}`)).toMatchObject({ address });
+    expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => sent.path)).toEqual(['/v1/products', `/v1/products/${first!.id}`, `/v1/stablecoin/balance/${address}`]);
+  });
+
+  it('refuses a placeholder value that does not match its pattern in full, sending nothing', async () => {
+    for (const path of ['/products/{id}', '/products/cust_1', `/stablecoin/balance/${address}X`, '/stablecoin/balance/{address}']) {
+      expect(await rejection(request(client(), 'GET', path)), path).toMatchObject({ name: 'EndpointNotAllowedError' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+});
+
+describe('decoding the body', () => {
+  it('a multi-byte character split across chunks arrives whole', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ object: 'balance', livemode: false, available: [{ amount: 1, currency: 'ssusd', note: 'café €' }], pending: [] }));
+    const euro = bytes.lastIndexOf(0xe2); // the first of the three bytes of €
+    const body = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(bytes.slice(0, euro + 1));
+        stream.enqueue(bytes.slice(euro + 1, euro + 2));
+        stream.enqueue(bytes.slice(euro + 2));
+        stream.close();
+      },
+    });
+    const fetch = async (): Promise<Response> => new Response(body, { headers: { 'Content-Type': 'application/json' } });
+    const balance = await getBalance(client({ fetch }));
+    expect((balance.available[0] as { note?: string }).note).toBe('café €');
+  });
+});

@@ -1,5 +1,9 @@
 /** The error hierarchy: names, codes, base class, cross-realm guard, and no key in any message. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
+import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import { findSecret, maskKey, redactSecrets } from '../src/key.js';
@@ -77,6 +81,71 @@ describe('error classes', () => {
     const error = new api.TimeoutError('GET /x', 1);
     expect(Object.getOwnPropertySymbols(error)).toEqual([]);
     expect(Symbol.for('@stateset/browser.error') in error).toBe(true);
+  });
+});
+
+describe('errors thrown in another realm (an iframe, a vm context)', () => {
+  // The library's own errors module, evaluated in a fresh realm: its classes are not ours, `instanceof` fails.
+  const source = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../src/errors.ts'), 'utf8');
+  const foreign = runInNewContext(`${transformSync(source, { loader: 'ts', format: 'iife', globalName: 'errors' }).code}; errors`) as typeof api;
+  const made: [string, () => Error][] = [
+    ['StateSetError', () => new foreign.StateSetError('custom', 'x')],
+    ['SecretKeyError', () => new foreign.SecretKeyError('sk_live_…', 'publishableKey')],
+    ['InvalidKeyError', () => new foreign.InvalidKeyError('nothing')],
+    ['EndpointNotAllowedError', () => new foreign.EndpointNotAllowedError('POST', '/payments')],
+    ['ConfigError', () => new foreign.ConfigError('invalid_option', 'x')],
+    ['ValidationError', () => new foreign.ValidationError('limit', 'x')],
+    ['ApiError', () => new foreign.ApiError('GET /x', { status: 404, code: 'resource_missing', message: 'No such product' })],
+    ['RateLimitError', () => new foreign.RateLimitError('GET /x', { status: 429, code: 'x', message: 'slow down' }, 1500)],
+    ['NetworkError', () => new foreign.NetworkError('GET /x', 'https://api.stateset.com')],
+    ['TimeoutError', () => new foreign.TimeoutError('GET /x', 100)],
+    ['AbortError', () => new foreign.AbortError('GET /x')],
+    ['InvalidResponseError', () => new foreign.InvalidResponseError('GET /x', 200, 'x')],
+  ];
+
+  it('covers every error class the library exports', () => {
+    const exported = Object.entries(api).filter(([, value]) => typeof value === 'function' && (value === StateSetError || value.prototype instanceof StateSetError));
+    expect(made.map(([name]) => name).sort()).toEqual(exported.map(([name]) => name).sort());
+  });
+
+  it.each(made)('isStateSetError recognises a %s from there', (name, make) => {
+    const error = make();
+    expect(error instanceof StateSetError).toBe(false);
+    expect(error.name).toBe(name);
+    expect(isStateSetError(error)).toBe(true);
+  });
+
+  it('and nothing else from there: its own Error and TypeError, an object with a look-alike name but no code', () => {
+    expect(isStateSetError(runInNewContext('new TypeError("x")'))).toBe(false);
+    expect(isStateSetError(runInNewContext('Object.assign(new Error("x"), { code: "timeout" })'))).toBe(false);
+    expect(isStateSetError(runInNewContext('({ name: "TimeoutError" })'))).toBe(false);
+    expect(isStateSetError(runInNewContext('Object.assign(new Error("x"), { name: "TimeoutErrors", code: "timeout" })'))).toBe(false);
+    expect(isStateSetError(runInNewContext('Object.assign(new Error("x"), { name: "MyTimeoutError", code: "timeout" })'))).toBe(false);
+  });
+});
+
+describe('messages say what failed and what to do', () => {
+  it.each<[api.StateSetError, string]>([
+    [samples[0]![0], 'Refused a secret key (sk_live_…) in publishableKey: use a publishable key (pk_…) and rotate the secret one.'],
+    [samples[1]![0], 'publishableKey must be pk_test_… or pk_live_…; received nothing.'],
+    [samples[2]![0], 'POST /payments is not allowed with a publishable key.'],
+    [samples[5]![0], 'Invalid limit: x'],
+    [samples[6]![0], 'GET /x failed with 404: No such product'],
+    [samples[7]![0], 'GET /x failed with 429: slow down'],
+    [samples[8]![0], 'GET /x could not reach https://api.stateset.com: offline, unknown host, or a CORS block.'],
+    [samples[9]![0], 'GET /x got no answer within 100 ms.'],
+    [samples[10]![0], 'GET /x was aborted.'],
+    [samples[11]![0], 'GET /x returned an invalid response (200): x'],
+  ])('%s', (error, message) => {
+    expect(error.message).toBe(message);
+  });
+
+  it('carry the fields a handler reads: the refused prefix, the parameter, the server\'s details', () => {
+    expect(samples[0]![0]).toMatchObject({ keyPrefix: 'sk_live_…' });
+    expect(samples[5]![0]).toMatchObject({ param: 'limit' });
+    const details = { status: 400, code: 'bad', message: 'm', type: 'invalid_request_error', param: 'limit', docUrl: 'https://d', requestId: 'req_1' };
+    expect(new api.ApiError('GET /x', details)).toMatchObject({ ...details, message: 'GET /x failed with 400: m' });
+    expect(samples[11]![0]).toMatchObject({ status: 200 });
   });
 });
 

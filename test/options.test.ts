@@ -12,7 +12,7 @@ describe('apiBase', () => {
     },
   );
 
-  it.each(['http://api.stateset.com/v1', 'http://localhost.evil.com/v1', 'http://127.0.0.2/v1', 'ftp://api.stateset.com', 'ws://localhost/v1'])(
+  it.each(['http://api.stateset.com/v1', 'http://localhost.evil.com/v1', 'http://127.0.0.2/v1', 'http://evillocalhost/v1', 'ftp://api.stateset.com', 'ws://localhost/v1'])(
     'refuses %s as insecure', (apiBase) => {
       expect(make({ apiBase })).toThrow(expect.objectContaining({ name: 'ConfigError', code: 'insecure_api_base' }));
     },
@@ -38,6 +38,10 @@ describe('other options', () => {
     // Below one request per 1,000 s the pacer's wait would overflow a timer (and fire at once, over and over).
     ['rateLimit of 1e-6 per second', { rateLimit: { perSecond: 1e-6, burst: 1 } }], ['rateLimit burst 0', { rateLimit: { perSecond: 1, burst: 0 } }],
     ['rateLimit plan name', { rateLimit: 'enterprise' as never }],
+    ['cache.ttl -1', { cache: { ttl: -1 } }], ['cache.ttl 1.5', { cache: { ttl: 1.5 } }], ['cache.ttl "5"', { cache: { ttl: '5' as never } }],
+    ['cache.ttl beyond a timer', { cache: { ttl: 2 ** 31 } }], ['cache.maxEntries -1', { cache: { maxEntries: -1 } }],
+    ['cache.maxEntries 1e6 + 1', { cache: { maxEntries: 1e6 + 1 } }], ['cache.swr not a function', { cache: { swr: {} as never } }],
+    ['share not a function', { share: 'tabs' as never }], ['timeout beyond a timer', { timeout: 2 ** 31 }],
   ])('refuses %s', (_name, options) => {
     expect(make(options)).toThrow(ConfigError);
     expect(make(options)).toThrow(expect.objectContaining({ code: 'invalid_option' }));
@@ -74,4 +78,39 @@ describe('other options', () => {
     }
     expect(calls).toBe(1);
   });
+});
+
+describe('option bounds and messages', () => {
+  it('accepts every bound it names: timeout 1 and 2^31 - 1 ms, retry 0 and 10, cache.ttl 0, maxEntries 0 and 1e6, a plan at 1/1,000 s', () => {
+    for (const options of [
+      { timeout: 1, retry: 0, cache: { ttl: 0, maxEntries: 0 } },
+      { timeout: 2 ** 31 - 1, retry: 10, cache: { ttl: 2 ** 31 - 1, maxEntries: 1e6 } },
+      { rateLimit: { perSecond: 1e-3, burst: 1 } },
+      { rateLimit: false as const, cache: false as const },
+    ]) expect(make(options)).not.toThrow();
+  });
+
+  it('says which option is wrong and what it takes', () => {
+    const message = (options: Partial<ClientOptions>) => {
+      try {
+        make(options)();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(message({ timeout: 0 })).toBe('timeout must be an integer from 1 to 2147483647.');
+    expect(message({ retry: 11 })).toBe('retry must be an integer from 0 to 10.');
+    expect(message({ cache: { ttl: -1 } })).toBe('cache.ttl must be an integer from 0 to 2147483647.');
+    expect(message({ cache: { maxEntries: -1 } })).toBe('cache.maxEntries must be an integer from 0 to 1000000.');
+    expect(message({ fetch: 1 as never })).toBe('fetch must be a function.');
+    expect(message({ share: 1 as never })).toBe('share must be a function.');
+    expect(message({ cache: { swr: 1 as never } })).toBe('cache.swr must be a function.');
+    expect(message({ rateLimit: 'enterprise' as never })).toMatch(/^rateLimit must be 'free', 'starter', 'growth'/);
+    expect(message({ accountId: 'acct 1' })).toMatch(/^accountId must be letters, digits/);
+    expect(message({ apiBase: 'http://evillocalhost/v1' })).toBe('apiBase must be https: (http: only for localhost); got http://evillocalhost.');
+    expect(message({ apiBase: 'api.stateset.com' })).toMatch(/^apiBase must be an absolute URL/);
+    expect(message({ apiBase: 5 as never })).toBe('apiBase must be a string.');
+  });
+
 });

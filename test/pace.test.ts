@@ -388,7 +388,60 @@ describe('pacing a client against the stand-in', () => {
     const second = track(listProducts(client));
     await advanceUntil(() => second.settled, fetcher);
     expect(second.error).toBeInstanceOf(RateLimitError);
-    expect((second.error as RateLimitError).retryAfter).toBeGreaterThan(MAX_WAIT);
+    // What is left of the server's hour (in ms, as Retry-After said it in seconds), not more.
+    const left = (second.error as RateLimitError).retryAfter;
+    expect(left).toBeLessThanOrEqual(3_600_000);
+    expect(left).toBeGreaterThan(3_600_000 - 1000);
     expect(gets()).toHaveLength(1);
+  });
+});
+
+describe('pauses the server asks for, at their edges', () => {
+  beforeEach(useFakeClock);
+
+  it('a call queued in the middle of a server pause waits for its end, though the bucket has refilled', async () => {
+    const { pacer, call } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
+    pacer.see(answer(429, { 'Retry-After': '3' }));
+    await vi.advanceTimersByTimeAsync(1500); // 15 tokens back by now
+    const late = call();
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(late.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(late).toMatchObject({ settled: true, value: 0 });
+  });
+
+  it('a garbled Retry-After is no pause: a 429 with `Retry-After: soon` only empties the bucket', async () => {
+    const { pacer, call, released } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
+    pacer.see(answer(429, { 'Retry-After': 'soon' }));
+    const next = call();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(next.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // one token at the plan rate
+    expect(next).toMatchObject({ settled: true, value: 0 });
+    expect(released).toHaveLength(2);
+  });
+});
+
+describe('retryAfterMs with headers it cannot read', () => {
+  const now = Date.UTC(2025, 0, 1, 12, 0, 0);
+  it('skips a Retry-After that is neither seconds nor a date, for X-RateLimit-Reset or nothing', () => {
+    expect(retryAfterMs(headers({ 'Retry-After': 'soon' }), now)).toBeUndefined();
+    expect(retryAfterMs(headers({ 'Retry-After': 'soon', 'X-RateLimit-Reset': String(now / 1000 + 4) }), now)).toBe(4000);
+  });
+
+  it('reads seconds with the spaces a server may put around them, and rounds a fraction of a ms up', () => {
+    expect(retryAfterMs(headers({ 'Retry-After': ' 7 ' }), now)).toBe(7000);
+    expect(retryAfterMs(headers({ 'Retry-After': '0.0001' }), now)).toBe(1);
+  });
+
+  it('a date or reset in the past is no wait, never a negative one', () => {
+    expect(retryAfterMs(headers({ 'Retry-After': new Date(now - 5000).toUTCString() }), now)).toBe(0);
+    expect(retryAfterMs(headers({ 'X-RateLimit-Reset': String(now / 1000 - 5) }), now)).toBe(0);
+    expect(retryAfterMs(headers({ 'X-RateLimit-Reset': '0' }), now)).toBeUndefined();
+    expect(retryAfterMs(headers({ 'X-RateLimit-Reset': 'later' }), now)).toBeUndefined();
   });
 });

@@ -1,0 +1,17 @@
+/// <reference types="vitest/config" />
+/**
+ * The unit tests Stryker runs against each mutant (`npm run test:mutation`): the project's tests minus those that
+ * build, bundle or stage the package from disk (they read the sandbox's instrumented files, not the module under
+ * test) and without the type tests (a mutant changes values, not types).
+ */
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  test: {
+    root: new URL('../..', import.meta.url).pathname,
+    environment: 'happy-dom',
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/dist.test.ts', 'test/tree-shaking.test.ts', 'test/opt-in-bundle.test.ts', 'test/package.test.ts', 'test/build-guard.test.ts', 'test/browser/**'],
+    testTimeout: 20_000,
+  },
+});
