@@ -599,7 +599,7 @@ describe('stateset-guard CLI', () => {
   });
 });
 
-describe('audit fixes', () => {
+describe('what the guard scans, and where it stops', () => {
   async function cli(args: string[]) {
     let stdout = '';
     let stderr = '';
@@ -620,7 +620,7 @@ describe('audit fixes', () => {
   const MiB = 1024 * 1024;
   const padding = (size: number, char = ' '): Buffer => Buffer.alloc(size, char);
 
-  describe('1: files of any size are scanned, in windows', () => {
+  describe('files of any size are scanned, in windows', () => {
     it('finds a key at the end of a 33 MiB source map (CLI exits 1)', async () => {
       const dir = await tempDir();
       await writeParts(path.join(dir, 'app.js.map'), ['{"mappings":"', padding(33 * MiB, 'A'), `","x":"${liveKey}"}`]);
@@ -666,7 +666,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('2: symlinked folders are followed', () => {
+  describe('symlinked folders are followed', () => {
     it('CLI scans a symlinked folder and stops at a link loop', async () => {
       const outside = await tempDir();
       await writeFile(path.join(outside, 'a.js'), `k="${liveKey}"`);
@@ -691,7 +691,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('3: files added or changed by later plugins', () => {
+  describe('files added or changed by later plugins', () => {
     const late = (): PluginOption => ({
       name: 'late',
       enforce: 'post',
@@ -744,7 +744,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('4: keys in file names', () => {
+  describe('keys in file names', () => {
     it('CLI reports a key in a file or folder name as a finding and never prints the name whole', async () => {
       const dir = await tempDir();
       await writeFile(path.join(dir, `${liveKey}.js`), `import "./x.js";`);
@@ -777,7 +777,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('5: nothing to scan is an error', () => {
+  describe('nothing to scan is an error', () => {
     it('CLI exits 2 with an explanation on an empty folder, globs matching nothing, or only binary files', async () => {
       const empty = await tempDir();
       const none = await cli([empty]);
@@ -796,7 +796,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('6: client environment defines', () => {
+  describe('client environment defines', () => {
     it('checkViteConfig checks a client environment define that overrides a top-level one', () => {
       const findings = checkViteConfig({
         define: { __K__: '"placeholder"', __A__: JSON.stringify(testKey) },
@@ -819,7 +819,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('7: text that was not scanned before', () => {
+  describe('text files and chunks, whatever their name or encoding', () => {
     it('scans text files with a NUL byte, UTF-16, upper-case extensions, .webmanifest and .xml', async () => {
       const dir = await tempDir();
       await writeFile(path.join(dir, 'nul.js'), `/*\0*/k="${liveKey}"`);
@@ -860,7 +860,7 @@ describe('audit fixes', () => {
     });
   });
 
-  describe('8: types without vite or rollup', () => {
+  describe('types without vite or rollup', () => {
     it('the emitted declarations of @stateset/browser/build import neither vite nor rollup', () => {
       const declarations: string[] = [];
       const program = ts.createProgram([path.join(repoRoot, 'src/build-guard/plugin.ts')], {

@@ -1,7 +1,7 @@
 /** Each endpoint against the stand-in API: happy path and every way it can fail. */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidResponseError, listProducts, NetworkError,
   paginate, request, StateSetError, TimeoutError, type Client,
@@ -154,12 +154,22 @@ describe('network failure', () => {
       const body = new ReadableStream({ start: (stream) => stream.enqueue(new TextEncoder().encode('{"object":')) });
       return new Response(body, { headers: { 'Content-Type': 'application/json' } });
     };
-    const c = client({ fetch, timeout: 100, rateLimit: false });
-    const started = Date.now();
-    const error = await rejection(getBalance(c));
-    expect(error).toMatchObject({ name: 'TimeoutError', code: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(2_000);
-    expect(await rejection(getBalance(c))).toMatchObject({ name: 'TimeoutError' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const c = client({ fetch, timeout: 100, rateLimit: false });
+      const call = rejection(getBalance(c));
+      let settled = false;
+      void call.finally(() => { settled = true; });
+      await vi.advanceTimersByTimeAsync(99);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1); // `timeout` ms after the headers
+      expect(await call).toMatchObject({ name: 'TimeoutError', code: 'timeout' });
+      const again = rejection(getBalance(c));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await again).toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(fetches).toBe(2); // the second call sent its own request instead of joining the stalled one
   });
 

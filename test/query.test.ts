@@ -32,7 +32,12 @@ describe('encodeQuery', () => {
   });
 
   it('refuses values that are not scalars', () => {
-    expect(() => encodeQuery({ a: {} as never, b: [{}] as never })).toThrow(/must be a string, number or boolean/);
+    // Each on its own, so each is what throws. (`{}` is a filter with no fields: nothing to send, not an error.)
+    expect(encodeQuery({ a: {} })).toBe('');
+    expect(() => encodeQuery({ b: [{}] as never })).toThrow('Invalid b[]: must be a string, number or boolean; got object.');
+    expect(() => encodeQuery({ c: { gte: {} } as never })).toThrow('Invalid c[gte]: must be a string, number or boolean; got object.');
+    expect(() => encodeQuery({ d: [null] as never })).toThrow('Invalid d[]: must be a string, number or boolean; got null.');
+    expect(() => encodeQuery({ e: (() => 1) as never })).toThrow('Invalid e: must be a string, number or boolean; got function.');
     expect(() => encodeQuery({ a: Number.NaN })).toThrow(/finite/);
   });
 });

@@ -132,14 +132,15 @@ describe('refusing secret keys', () => {
     ['an sk_ key as the account id', { 'publishable-key': 'pk_test_fine123', 'account-id': secretKey() }, 'sk_test_…'],
   ])('renders the error state for %s, logs one console.error with the prefix only, and sends nothing', async (_, attributes, prefix) => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const fetched = vi.spyOn(globalThis, 'fetch');
     const errors: Event[] = [];
     document.addEventListener('stateset:error', (event) => errors.push(event), { once: true });
     const element = mount({ ...attributes, refresh: '5' });
     expect(await inside(element).findByText(/needs a publishable key|Refused a secret key/)).toBeTruthy();
     expect(element.getAttribute('state')).toBe('error');
     expect(element.getAttribute('error-code')).toBe('secret_key_refused');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(api.requests).toHaveLength(0); // not even a preflight
+    expect(fetched).not.toHaveBeenCalled(); // nothing sent, not even a preflight
+    expect(api.requests).toHaveLength(0);
     expect(logged).toHaveBeenCalledTimes(1);
     const message = logged.mock.calls[0]!.join(' ');
     expect(message).toContain(prefix);
@@ -241,13 +242,14 @@ describe('one client per key', () => {
 
 describe('refresh', () => {
   it('a refresh beyond a timer\'s range (1e10 s, Infinity) waits, instead of firing at once over and over', async () => {
+    vi.useFakeTimers();
+    const fetched = vi.spyOn(globalThis, 'fetch');
     for (const refresh of ['1e10', 'Infinity']) {
+      fetched.mockClear();
       const element = mount({ 'publishable-key': freshKey(), refresh });
-      let loads = 0;
-      element.addEventListener('stateset:load', () => loads++);
-      await loaded(element);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(loads, refresh).toBe(1);
+      await vi.waitFor(() => expect(element.getAttribute('state')).toBe('loaded'));
+      await vi.advanceTimersByTimeAsync(60_000); // a timer given more than 2^31 - 1 ms would fire within 1 ms, and again
+      expect(fetched, refresh).toHaveBeenCalledTimes(1);
       element.remove();
     }
   });
@@ -329,7 +331,7 @@ describe('attribute changes', () => {
     element.setAttribute('publishable-key', second);
     expect(await inside(element).findByText(usd(ssusd(second)))).toBeTruthy();
     expect(gets().map((request) => request.headers.authorization)).toEqual([`Bearer ${first}`, `Bearer ${second}`]);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 350)); // past the first request's 300 ms
     expect(loads).toHaveLength(1);
     expect(inside(element).getByText(usd(ssusd(second)))).toBeTruthy();
   });
