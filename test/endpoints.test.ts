@@ -370,3 +370,84 @@ describe('decoding the body', () => {
     expect((balance.available[0] as { note?: string }).note).toBe('café €');
   });
 });
+
+describe('a bad path parameter says what was expected', () => {
+  it.each<[string, () => Promise<unknown>, string]>([
+    ['null', () => getProduct(client(), null as never), 'Invalid id: expected a string, got null.'],
+    ['a number', () => getProduct(client(), 42 as never), 'Invalid id: expected a string, got number.'],
+    ['another kind of id', () => getProduct(client(), 'cus_123'), 'Invalid id: expected ^prod_[A-Za-z0-9_]{1,255}$.'],
+    ['a short address', () => getStablecoinBalance(client(), 'stateset1short'), 'Invalid address: expected ^stateset1[a-z0-9]{38,}$.'],
+  ])('%s', async (_what, call, message) => {
+    expect((await rejection(call())).message).toBe(message);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('refuses a path with white space in a segment, sending nothing', async () => {
+    for (const path of ['/products/prod_1 ', '/products/prod\t1', '/products\n/prod_1']) {
+      expect(await rejection(request(client(), 'GET', path)), JSON.stringify(path)).toMatchObject({ name: 'EndpointNotAllowedError' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+});
+
+describe('what an error says about the answer it got', () => {
+  /** A client whose every request gets `response()`. */
+  const answering = (response: () => Response) => client({ fetch: async () => response(), rateLimit: false, cache: false });
+  const json = (body: unknown, init: ResponseInit = {}) => () => new Response(JSON.stringify(body), { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } });
+
+  it('an error status without an error body is InvalidResponseError quoting the start of the body, trimmed', async () => {
+    const html = () => new Response(`  \n<html><body>${'x'.repeat(100)}</body></html>`, { status: 502, headers: { 'Content-Type': 'text/html' } });
+    expect((await rejection(getBalance(answering(html)))).message)
+      .toBe(`GET /account/balance returned an invalid response (502): expected JSON, got text/html: "<html><body>${'x'.repeat(28)}".`);
+    const empty = () => new Response(null, { status: 500 });
+    expect(await rejection(getBalance(answering(empty)))).toMatchObject({
+      name: 'InvalidResponseError', status: 500, message: 'GET /account/balance returned an invalid response (500): expected JSON, got no content type: "".',
+    });
+  });
+
+  it('a body with a code or a message only: the missing one from the defaults, the status text, or the status', async () => {
+    expect(await rejection(getBalance(answering(json({ message: 'Gone.' }, { status: 410 }))))).toMatchObject({ name: 'ApiError', code: 'api_error', status: 410, message: 'GET /account/balance failed with 410: Gone.' });
+    expect(await rejection(getBalance(answering(json({ error: { code: 'x' } }, { status: 404, statusText: 'Not Found' }))))).toMatchObject({ code: 'x', message: 'GET /account/balance failed with 404: Not Found' });
+    expect(await rejection(getBalance(answering(json({ error: { code: 'x' } }, { status: 404 }))))).toMatchObject({ message: 'GET /account/balance failed with 404: HTTP 404' });
+    expect(await rejection(getBalance(answering(json({ error: { code: 7, message: 'm' } }, { status: 400 }))))).toMatchObject({ code: 'api_error' });
+  });
+
+  it('carries the request id from the body, else from X-Request-Id', async () => {
+    expect(await rejection(getBalance(answering(json({ error: { code: 'x', message: 'm', request_id: 'req_body' } }, { status: 400, headers: { 'X-Request-Id': 'req_header' } }))))).toMatchObject({ requestId: 'req_body' });
+    expect(await rejection(getBalance(answering(json({ error: { code: 'x', message: 'm' } }, { status: 400, headers: { 'X-Request-Id': 'req_header' } }))))).toMatchObject({ requestId: 'req_header' });
+    expect(await rejection(getBalance(answering(json({ error: { code: 'x', message: 'm' } }, { status: 400 }))))).toMatchObject({ requestId: undefined });
+  });
+
+  it('a 429 without readable headers is RateLimitError asking for a second', async () => {
+    expect(await rejection(getBalance(answering(json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429 }))))).toMatchObject({
+      name: 'RateLimitError', code: 'rate_limit_exceeded', retryAfter: 1000,
+    });
+  });
+
+  it('a 2xx body of the wrong shape names the fields (five at most) and what each should be', async () => {
+    const error = await rejection(getBalance(answering(json({ object: 'balance' }))));
+    expect(error.message).toBe('GET /account/balance returned an invalid response (200): unexpected shape at livemode (expected boolean), available (expected array), pending (expected array).');
+    expect((await rejection(getBalance(answering(json('a string'))))).message).toBe('GET /account/balance returned an invalid response (200): unexpected shape at (body) (expected object).');
+    const many = await rejection(getBalance(answering(json({ object: 'balance', livemode: 1, available: [1, 2, 3, 4, 5, 6], pending: [] }))));
+    expect(many.message.match(/\(expected/g)).toHaveLength(5);
+  });
+});
+
+describe('a body that stalls', () => {
+  it('is cancelled at the timeout, which ends the request, and the call is TimeoutError naming the timeout', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      let cancelled = 0;
+      const fetch = async (): Promise<Response> => new Response(new ReadableStream({
+        start: (stream) => stream.enqueue(new TextEncoder().encode('{"object":')),
+        cancel: () => { cancelled++; },
+      }), { headers: { 'Content-Type': 'application/json' } });
+      const call = rejection(getBalance(client({ fetch, timeout: 250, rateLimit: false })));
+      await vi.advanceTimersByTimeAsync(250);
+      expect(await call).toMatchObject({ name: 'TimeoutError', message: 'GET /account/balance got no answer within 250 ms.' });
+      expect(cancelled).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -165,3 +165,19 @@ describe('anything else that is not a publishable key', () => {
     expect(Object.keys(client).sort()).toEqual(['accountId', 'apiBase', 'livemode']);
   });
 });
+
+describe('what InvalidKeyError says it received (never the value itself)', () => {
+  it.each<[unknown, string]>([
+    [undefined, 'nothing'], [null, 'nothing'], [42, 'a number'], [{}, 'a object'], ['', 'an empty string'], ['   ', 'an empty string'],
+    ['pk_test_', 'a 8-character string'], [' pk_prod_abc ', 'a 11-character string'],
+  ])('%j: received %s', (publishableKey, received) => {
+    expect(() => createClient({ publishableKey } as never)).toThrow(`publishableKey must be pk_test_… or pk_live_…; received ${received}.`);
+  });
+
+  it('the key it accepts is trimmed: what is sent is the key without the spaces around it', () => {
+    expect(createClient({ publishableKey: '\tpk_live_abc123\n' }).livemode).toBe(true);
+    expect(() => createClient({ publishableKey: 'pk_live_abc 123' })).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }));
+    expect(() => createClient({ publishableKey: 'xpk_live_abc123' })).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }));
+    expect(() => createClient({ publishableKey: 'pk_live_abc123!' })).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }));
+  });
+});

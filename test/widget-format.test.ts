@@ -55,13 +55,13 @@ describe('formatAmount', () => {
     // with `signDisplay: 'negative'` shows no minus for a negative zero. Not the route formatAmount takes (its
     // integer as a BigInt, its fraction copied): the two must agree.
     const oracle = new Intl.NumberFormat('en-US', {
-      style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: 12, signDisplay: 'negative',
+      style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: 12, signDisplay: 'negative' as never, // (ES2023 Intl: newer than the project's lib)
     });
     const decimal = fc.tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9]\d{0,40})$/), fc.option(fc.stringMatching(/^\d{1,12}$/)));
     fc.assert(
       fc.property(decimal, ([negative, integer, fraction]) => {
         const text = `${negative ? '-' : ''}${integer}${fraction === null ? '' : `.${fraction}`}`;
-        expect(formatAmount(text, 'ssusd', 'en-US').amount).toBe(oracle.format(text as `${number}`));
+        expect(formatAmount(text, 'ssusd', 'en-US').amount).toBe(oracle.format(text as never));
       }),
     );
   });
