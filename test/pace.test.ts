@@ -445,3 +445,53 @@ describe('retryAfterMs with headers it cannot read', () => {
     expect(retryAfterMs(headers({ 'X-RateLimit-Reset': 'later' }), now)).toBeUndefined();
   });
 });
+
+describe('the MAX_WAIT edge', () => {
+  beforeEach(useFakeClock);
+
+  it('a pause of exactly MAX_WAIT is waited for; a millisecond more fails the queued call at once', async () => {
+    for (const [retryAfter, fails] of [['30', false], ['30.001', true]] as const) {
+      const { pacer, call } = setup({ perSecond: 10, burst: 20 });
+      call();
+      await flush();
+      pacer.see(answer(429, { 'Retry-After': retryAfter }));
+      const queued = call();
+      await flush();
+      expect(queued.settled, retryAfter).toBe(fails);
+      if (fails) expect(queued.value).toBe(30_001);
+      await vi.advanceTimersByTimeAsync(30_000);
+      if (!fails) expect(queued).toMatchObject({ settled: true, value: 0 });
+    }
+  });
+
+  it('without a 429, a Reset exactly MAX_WAIT away still holds the queue', async () => {
+    const { pacer, call } = setup({ perSecond: 10, burst: 20 });
+    call();
+    await flush();
+    vi.setSystemTime(Math.ceil(Date.now() / 1000) * 1000);
+    pacer.see(answer(200, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Date.now() / 1000 + 30) }));
+    const next = call();
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(next.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(next).toMatchObject({ settled: true, value: 0 });
+  });
+});
+
+describe('the queue through a client', () => {
+  let api: StandIn;
+  beforeAll(async () => { api = await startStandIn(); });
+  afterAll(() => api.close());
+  beforeEach(() => { api.reset(); useFakeClock(); });
+
+  it('new calls go first come, first served; a retry goes ahead of them', async () => {
+    const fetcher = countingFetch();
+    const client = createClient({ publishableKey: 'pk_test_pace2', apiBase: api.url, fetch: fetcher, rateLimit: { perSecond: 1, burst: 1 }, retry: 1 });
+    api.fault({ path: '/v1/products', status: 503, times: 1 });
+    const calls = [1, 2, 3].map((limit) => track(listProducts(client, { limit })));
+    await advanceUntil(() => calls.every((one) => one.settled), fetcher, 100);
+    expect(api.requests.filter((sent) => sent.method === 'GET').map((sent) => [sent.query.limit?.[0], sent.status])).toEqual([
+      ['1', 503], ['1', 200], ['2', 200], ['3', 200],
+    ]);
+  });
+});

@@ -104,3 +104,41 @@ describe('waits ky reads from headers we do not', () => {
     expect(took).toBeLessThanOrEqual(31_000);
   });
 });
+
+describe('retry delays, on the fake clock (a stub fetch: no I/O)', () => {
+  afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
+
+  /** A client whose requests all get `status`; records the fake time of each attempt. */
+  const failing = (status: number, retry: number, headers: Record<string, string> = {}) => {
+    const sent: number[] = [];
+    const fetch = async (): Promise<Response> => {
+      sent.push(Date.now());
+      return new Response(JSON.stringify({ error: { code: 'x', message: 'm' } }), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+    };
+    return { sent, client: createClient({ publishableKey: 'pk_test_retry1', retry, rateLimit: false, fetch }) };
+  };
+
+  it('each of 429, 500, 502, 503 and 504 is retried', async () => {
+    useFakeClock();
+    for (const status of [429, 500, 502, 503, 504]) {
+      const { sent, client: c } = failing(status, 1, status === 429 ? { 'Retry-After': '1' } : {});
+      const call = getBalance(c).catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(await call, String(status)).toMatchObject({ status });
+      expect(sent, String(status)).toHaveLength(2);
+    }
+  });
+
+  it('a backoff grows to 30 s at most (MAX_WAIT), not beyond', async () => {
+    useFakeClock();
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const { sent, client: c } = failing(503, 8);
+    const call = getBalance(c).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(200_000);
+    expect(await call).toMatchObject({ status: 503 });
+    expect(sent).toHaveLength(9);
+    const gaps = sent.slice(1).map((time, index) => time - sent[index]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000); // uncapped, the last would be 0.999 × 38.4 s
+    expect(gaps.at(-1)).toBeGreaterThan(29_000);
+  });
+});
