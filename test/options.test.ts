@@ -114,3 +114,20 @@ describe('option bounds and messages', () => {
   });
 
 });
+
+describe('apiBase and the options object, at their edges', () => {
+  it('drops every trailing slash, and refuses a password without a user name', () => {
+    expect(make({ apiBase: 'https://api.example.com/v1//' })().apiBase).toBe('https://api.example.com/v1');
+    expect(make({ apiBase: 'https://:pass@api.example.com/v1' })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+  });
+
+  it('refuses null, a string or a function as the options object', () => {
+    for (const options of [null, 'pk_test_options1', () => undefined]) {
+      expect(() => createClient(options as never), String(options)).toThrow('createClient expects an options object.');
+    }
+  });
+
+  it('a call given something that is not a client is ConfigError, and sends nothing', async () => {
+    await expect(getBalance({ apiBase: 'https://api.stateset.com/v1', livemode: false } as never)).rejects.toThrow('Expected a client made by createClient().');
+  });
+});

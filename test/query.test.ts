@@ -22,6 +22,11 @@ describe('encodeQuery', () => {
     expect(encodeQuery({ b: 1, a: { y: 2, x: 1 } })).toBe(encodeQuery({ a: { x: 1, y: 2 }, b: 1 }));
   });
 
+  it('leaves out the undefined and null fields of a filter, and a filter with none left', () => {
+    expect(encodeQuery({ created: { gte: undefined, lte: 5, gt: null } })).toBe('created[lte]=5');
+    expect(encodeQuery({ created: { gte: undefined }, limit: 1 })).toBe('limit=1');
+  });
+
   it('leaves out undefined and null, keeps false and 0', () => {
     expect(encodeQuery({ a: undefined, b: null, c: false, d: 0, e: { f: undefined } })).toBe('c=false&d=0');
     expect(encodeQuery(undefined)).toBe('');
