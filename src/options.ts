@@ -99,8 +99,6 @@ export const defaults = {
   rateLimit: 'free',
 } as const;
 
-const loopback = /^(localhost|127\.0\.0\.1|\[::1\])$/;
-
 /** Checks `apiBase` and returns it without a trailing slash. */
 export function normalizeApiBase(value: unknown): string {
   if (typeof value !== 'string') return invalidOption('apiBase must be a string.');
@@ -119,7 +117,7 @@ export function normalizeApiBase(value: unknown): string {
   if (!url || url.username || url.password || url.search || url.hash) {
     return invalidOption('apiBase must be an absolute URL without credentials, query or fragment.');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.test(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname))) {
     throw new ConfigError('insecure_api_base', `apiBase must be https: (http: only for localhost); got ${url.protocol}//${url.host}.`);
   }
   return url.href.replace(/\/+$/, '');

@@ -451,3 +451,33 @@ describe('a body that stalls', () => {
     }
   });
 });
+
+describe('matchPath: a path is plain segments, whatever a row\'s pattern would let through', () => {
+  // A row whose pattern takes anything: the path rules alone must refuse traversal and odd characters.
+  const any = { method: 'GET', path: '/files/{name}', params: { name: /^.*$/ }, schema: {} as never, ttl: 0 } as const;
+  it('refuses . and .. and empty segments, no leading slash, and %, \\, ?, # or white space', async () => {
+    const { matchPath } = await import('../src/endpoint.js');
+    expect(matchPath(any, '/files/report')).toBe(true);
+    for (const path of ['/files/..', '/files/.', '/files/', '//files', 'x/files/a', '_files/a', '/files/%2e%2e', '/files/a\\b', '/files/a?b', '/files/a#b', '/files/a b', '/files/a\tb']) {
+      expect(matchPath(any, path), JSON.stringify(path)).toBe(false);
+    }
+  });
+
+  it('a placeholder is a whole segment `{name}`; one without a pattern matches nothing', async () => {
+    const { matchPath } = await import('../src/endpoint.js');
+    const partial = { ...any, path: '/files/x{name}', params: { name: /^\d+$/ } };
+    expect(matchPath(partial, '/files/5')).toBe(false);
+    expect(matchPath(partial, '/files/x{name}')).toBe(true);
+    const trailing = { ...any, path: '/files/{name}x', params: { name: /^\d+$/ } };
+    expect(matchPath(trailing, '/files/5')).toBe(false);
+    expect(matchPath({ ...any, params: { other: /^.*$/ } }, '/files/report')).toBe(false);
+    expect(matchPath({ ...any, params: undefined }, '/files/report')).toBe(false);
+  });
+
+  it('request(): a path that does not start with a slash is refused, though the rest would match a row', async () => {
+    for (const path of ['xproducts', '_account/balance']) {
+      expect(await rejection(request(client(), 'GET', path)), path).toMatchObject({ name: 'EndpointNotAllowedError' });
+    }
+    expect(api.requests).toEqual([]);
+  });
+});

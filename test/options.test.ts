@@ -33,7 +33,7 @@ describe('other options', () => {
   it.each<[string, Partial<ClientOptions>]>([
     ['timeout 0', { timeout: 0 }], ['timeout NaN', { timeout: Number.NaN }], ['timeout "5"', { timeout: '5' as never }],
     ['retry -1', { retry: -1 }], ['retry 1.5', { retry: 1.5 }], ['retry 11', { retry: 11 }],
-    ['accountId with a space', { accountId: 'acct 1' }], ['accountId with a newline', { accountId: 'acct_1\r\nX-Evil: 1' }], ['accountId number', { accountId: 5 as never }],
+    ['accountId with a space', { accountId: 'acct 1' }], ['accountId empty', { accountId: '' }], ['accountId of 256 characters', { accountId: 'a'.repeat(256) }], ['accountId with a newline', { accountId: 'acct_1\r\nX-Evil: 1' }], ['accountId number', { accountId: 5 as never }],
     ['fetch not a function', { fetch: 'fetch' as never }],
     // Below one request per 1,000 s the pacer's wait would overflow a timer (and fire at once, over and over).
     ['rateLimit of 1e-6 per second', { rateLimit: { perSecond: 1e-6, burst: 1 } }], ['rateLimit burst 0', { rateLimit: { perSecond: 1, burst: 0 } }],
@@ -86,7 +86,7 @@ describe('option bounds and messages', () => {
       { timeout: 1, retry: 0, cache: { ttl: 0, maxEntries: 0 } },
       { timeout: 2 ** 31 - 1, retry: 10, cache: { ttl: 2 ** 31 - 1, maxEntries: 1e6 } },
       { rateLimit: { perSecond: 1e-3, burst: 1 } },
-      { rateLimit: false as const, cache: false as const },
+      { rateLimit: false as const, cache: false as const, accountId: 'a'.repeat(255) },
     ]) expect(make(options)).not.toThrow();
   });
 
@@ -129,5 +129,15 @@ describe('apiBase and the options object, at their edges', () => {
 
   it('a call given something that is not a client is ConfigError, and sends nothing', async () => {
     await expect(getBalance({ apiBase: 'https://api.stateset.com/v1', livemode: false } as never)).rejects.toThrow('Expected a client made by createClient().');
+  });
+});
+
+describe('a secret in apiBase or accountId is refused where it is', () => {
+  it.each<[Partial<ClientOptions>, string]>([
+    [{ apiBase: 'https://api.example.com/v1/sk_test_abc123' }, 'apiBase'],
+    [{ apiBase: 'https://api.example.com/v1/sk_te\tst_abc123' }, 'apiBase'], // whole only once the URL parser drops the tab
+    [{ accountId: 'sk_test_abc123' }, 'accountId'],
+  ])('%j', (options, where) => {
+    expect(make(options)).toThrow(`Refused a secret key (sk_test_…) in ${where}: use a publishable key (pk_…) and rotate the secret one.`);
   });
 });

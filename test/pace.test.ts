@@ -495,3 +495,29 @@ describe('the queue through a client', () => {
     ]);
   });
 });
+
+describe('the bucket, exactly', () => {
+  beforeEach(useFakeClock);
+
+  it('syncs down to a Remaining exactly one below the bucket', async () => {
+    const { pacer, released, calls } = setup({ perSecond: 1, burst: 20 });
+    calls(1);
+    await flush();
+    pacer.see(answer(200, { 'X-RateLimit-Remaining': '18' })); // we hold 19: the server says 18
+    calls(19);
+    await flush();
+    expect(released).toHaveLength(1 + 18);
+  });
+
+  it('sets no timer while the requests in flight hold every token: their answers wake the queue', async () => {
+    const { released, calls, answerAll } = setup({ perSecond: 10, burst: 2 });
+    calls(3);
+    await flush();
+    expect(released).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+    answerAll();
+    expect(vi.getTimerCount()).toBe(1); // now a token is 100 ms away
+    await vi.advanceTimersByTimeAsync(100);
+    expect(released).toHaveLength(3);
+  });
+});
