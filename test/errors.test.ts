@@ -216,3 +216,11 @@ describe('no key from a server reaches an error, whatever part of the answer car
     expect(redactSecrets(`a ${key.replaceAll('_', '%5f')} b`)).toBe('a sk_live_… b');
   });
 });
+
+describe('errors made inside a test (not at import, before any mutant is active)', () => {
+  it('the base class has its own name; refused endpoints and aborts say so', () => {
+    expect(new StateSetError('custom', 'm').name).toBe('StateSetError');
+    expect(new api.EndpointNotAllowedError('POST', '/payments').message).toBe('POST /payments is not allowed with a publishable key.');
+    expect(new api.AbortError('GET /x').message).toBe('GET /x was aborted.');
+  });
+});

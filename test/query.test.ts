@@ -120,3 +120,12 @@ describe('paginate', () => {
     expect(error!.message).not.toContain('abc123');
   });
 });
+
+describe('what a refused query says', () => {
+  it('names where the secret was, and what a query must be', () => {
+    expect(() => encodeQuery({ q: 'sk_test_abc123' })).toThrow('in query parameter q:');
+    expect(() => encodeQuery({ sk_test_abc123: 1 })).toThrow('in a query parameter name:');
+    expect(() => encodeQuery({ created: { sk_test_abc123: 1 } })).toThrow('in a query parameter name:');
+    expect(() => encodeQuery([] as never)).toThrow('Invalid query: must be an object of parameters.');
+  });
+});
