@@ -375,8 +375,8 @@ describe('a bad path parameter says what was expected', () => {
   it.each<[string, () => Promise<unknown>, string]>([
     ['null', () => getProduct(client(), null as never), 'Invalid id: expected a string, got null.'],
     ['a number', () => getProduct(client(), 42 as never), 'Invalid id: expected a string, got number.'],
-    ['another kind of id', () => getProduct(client(), 'cus_123'), 'Invalid id: expected ^prod_[A-Za-z0-9_]{1,255}$.'],
-    ['a short address', () => getStablecoinBalance(client(), 'stateset1short'), 'Invalid address: expected ^stateset1[a-z0-9]{38,}$.'],
+    ['another kind of id', () => getProduct(client(), 'cus_123'), 'Invalid id: expected a product id like prod_123, got "cus_123".'],
+    ['a short address', () => getStablecoinBalance(client(), 'stateset1short'), 'Invalid address: expected a stateset1… address (38+ lowercase letters or digits), got "stateset1short".'],
   ])('%s', async (_what, call, message) => {
     expect((await rejection(call())).message).toBe(message);
     expect(api.requests).toEqual([]);
@@ -471,7 +471,7 @@ describe('matchPath: a path is plain segments, whatever a row\'s pattern would l
     const trailing = { ...any, path: '/files/{name}x', params: { name: /^\d+$/ } };
     expect(matchPath(trailing, '/files/5')).toBe(false);
     expect(matchPath({ ...any, params: { other: /^.*$/ } }, '/files/report')).toBe(false);
-    expect(matchPath({ ...any, params: undefined }, '/files/report')).toBe(false);
+    expect(matchPath({ method: 'GET', path: '/files/{name}', schema: {} as never, ttl: 0 }, '/files/report')).toBe(false);
   });
 
   it('request(): a path that does not start with a slash is refused, though the rest would match a row', async () => {

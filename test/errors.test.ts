@@ -127,8 +127,8 @@ describe('errors thrown in another realm (an iframe, a vm context)', () => {
 describe('messages say what failed and what to do', () => {
   it.each<[api.StateSetError, string]>([
     [samples[0]![0], 'Refused a secret key (sk_live_…) in publishableKey: use a publishable key (pk_…) and rotate the secret one.'],
-    [samples[1]![0], 'publishableKey must be pk_test_… or pk_live_…; received nothing.'],
-    [samples[2]![0], 'POST /payments is not allowed with a publishable key.'],
+    [samples[1]![0], 'publishableKey must be your pk_test_… or pk_live_… key; got nothing.'],
+    [samples[2]![0], 'POST /payments is not an endpoint browsers may call.'],
     [samples[5]![0], 'Invalid limit: x'],
     [samples[6]![0], 'GET /x failed with 404: No such product'],
     [samples[7]![0], 'GET /x failed with 429: slow down'],
@@ -220,7 +220,7 @@ describe('no key from a server reaches an error, whatever part of the answer car
 describe('errors made inside a test (not at import, before any mutant is active)', () => {
   it('the base class has its own name; refused endpoints and aborts say so', () => {
     expect(new StateSetError('custom', 'm').name).toBe('StateSetError');
-    expect(new api.EndpointNotAllowedError('POST', '/payments').message).toBe('POST /payments is not allowed with a publishable key.');
+    expect(new api.EndpointNotAllowedError('POST', '/payments').message).toBe('POST /payments is not an endpoint browsers may call.');
     expect(new api.AbortError('GET /x').message).toBe('GET /x was aborted.');
   });
 });

@@ -168,10 +168,10 @@ describe('anything else that is not a publishable key', () => {
 
 describe('what InvalidKeyError says it received (never the value itself)', () => {
   it.each<[unknown, string]>([
-    [undefined, 'nothing'], [null, 'nothing'], [42, 'a number'], [{}, 'a object'], ['', 'an empty string'], ['   ', 'an empty string'],
-    ['pk_test_', 'a 8-character string'], [' pk_prod_abc ', 'a 11-character string'],
+    [undefined, 'nothing'], [null, 'nothing'], [42, 'a number'], [{}, 'an object'], ['', 'an empty string'], ['   ', 'an empty string'],
+    ['pk_test_', 'a string of 8 characters'], [' pk_prod_abc ', 'a string of 11 characters'],
   ])('%j: received %s', (publishableKey, received) => {
-    expect(() => createClient({ publishableKey } as never)).toThrow(`publishableKey must be pk_test_… or pk_live_…; received ${received}.`);
+    expect(() => createClient({ publishableKey } as never)).toThrow(`publishableKey must be your pk_test_… or pk_live_… key; got ${received}.`);
   });
 
   it('the key it accepts is trimmed: what is sent is the key without the spaces around it', () => {
