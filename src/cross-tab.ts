@@ -61,8 +61,12 @@ interface Message {
 /* @__NO_SIDE_EFFECTS__ */
 export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions = {}): CrossTab {
   const channels: BroadcastChannel[] = [];
+  /** The tabs' cache made for each of the realm's caches: clients of one key and account share one channel. */
+  const made = new WeakMap<Cache, Cache>();
   const share: Share = (cache, id) => {
     if (typeof BroadcastChannel !== 'function') return cache; // an old browser: no sharing, nothing breaks
+    const known = made.get(cache);
+    if (known) return known;
     const channelName = `${name}:${fingerprint(id)}`;
     const channel = new BroadcastChannel(channelName);
     const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
@@ -149,7 +153,8 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
       }, call);
     }) as Cache;
     // Clearing forgets what other tabs sent too: the next calls go to the network (or wait for a tab already asking).
-    return Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) });
+    made.set(cache, Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) }));
+    return shared;
   };
   share.pace = (pacer, id, plan) => tabsPacer(pacer, `${name}:${fingerprint(id)} token `, plan);
   return Object.assign(share, { close: () => channels.forEach((channel) => channel.close()) });

@@ -12,7 +12,7 @@ test('React 19: attributes, client, typed event listeners and a ref', () => {
   const ok = (
     <stateset-balance
       publishable-key="pk_test_jsx" api-base="https://api.example" account-id="acct_1" currency="ssusd" locale="de-DE"
-      refresh={30} label="Balance" client={client} className="wide"
+      refresh={30} label="Balance" client={client} className="wide" share="tabs"
       ref={(element) => { expectTypeOf(element).toEqualTypeOf<StateSetBalanceElement | null>(); }}
       onstateset:load={(event) => expectTypeOf(event.detail).toEqualTypeOf<Balance>()}
       onstateset:error={(event) => expectTypeOf(event.detail.error).toEqualTypeOf<StateSetError>()}
@@ -23,6 +23,8 @@ test('React 19: attributes, client, typed event listeners and a ref', () => {
   void <stateset-balance refresh={true} />;
   // @ts-expect-error a misspelt attribute does not compile
   void <stateset-balance publishable_key="pk_test_jsx" />;
+  // @ts-expect-error share is 'tabs' (sharing across page loads is not there yet)
+  void <stateset-balance share="persist" />;
   // @ts-expect-error client is a client made by createClient, not its options
   void <stateset-balance client={{ publishableKey: 'pk_test_jsx' }} />;
 });

@@ -5,10 +5,11 @@
 import { waitFor, within } from '@testing-library/dom';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Balance, StateSetError } from '../src/index.js';
+import { createClient, crossTab, getBalance, type Balance, type StateSetError } from '../src/index.js';
 import { StateSetBalanceElement } from '../src/widget/index.js';
 import { accountBalance } from '../src/testing/data.js';
 import { HOSTILE_MARKUP, startStandIn, type StandIn } from '../src/testing/server.js';
+import { newRealm } from './setup.js';
 
 let api: StandIn;
 beforeAll(async () => { api = await startStandIn(); });
@@ -237,6 +238,63 @@ describe('one client per key', () => {
     expect(await inside(staying).findByText(usd(ssusd(key)))).toBeTruthy();
     expect(gets()).toHaveLength(1);
     expect(gets()[0]!.status).toBe(200);
+  });
+});
+
+describe('share="tabs": the widget opts in to crossTab()', () => {
+  /** The other tab: a realm of its own with an app client of `key` on crossTab(); this tab (the widget's) gets a new realm after it. */
+  const otherTab = (key: string) => {
+    newRealm();
+    const share = crossTab();
+    const client = createClient({ publishableKey: key, apiBase: api.url, share });
+    newRealm();
+    return { client, close: () => share.close() };
+  };
+  /** BroadcastChannel delivers as a task. */
+  const deliver = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it('the widget’s answer reaches the other tabs: the next tab to ask sends nothing', async () => {
+    const key = freshKey();
+    const other = otherTab(key);
+    try {
+      await loaded(mount({ 'publishable-key': key, share: 'tabs' }));
+      await deliver();
+      expect(await getBalance(other.client)).toMatchObject({ object: 'balance' });
+      expect(gets()).toHaveLength(1);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('(control) without the attribute, or with another value, the other tab asks again', async () => {
+    for (const share of [undefined, 'persist']) {
+      api.reset();
+      const key = freshKey();
+      const other = otherTab(key);
+      try {
+        await loaded(mount({ 'publishable-key': key, ...(share && { share }) }));
+        await deliver();
+        await getBalance(other.client);
+        expect(gets()).toHaveLength(2);
+      } finally {
+        other.close();
+      }
+    }
+  });
+
+  it('reloads make a client each but open one channel per key and account', async () => {
+    const opened: string[] = [];
+    vi.stubGlobal('BroadcastChannel', class extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        opened.push(name);
+      }
+    });
+    const widget = mount({ 'publishable-key': freshKey(), share: 'tabs' });
+    await loaded(widget);
+    for (let count = 0; count < 5; count++) await widget.reload();
+    expect(gets()).toHaveLength(6);
+    expect(opened).toHaveLength(1);
   });
 });
 

@@ -28,11 +28,12 @@ const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
 /**
  * The `<stateset-balance>` element.
- * Attributes: `publishable-key`, `api-base`, `account-id`, `currency`, `locale`, `refresh` (seconds, at least 5), `label`.
+ * Attributes: `publishable-key`, `api-base`, `account-id`, `share` (`tabs`: share with the origin's other tabs, as
+ * `crossTab()`), `currency`, `locale`, `refresh` (seconds, at least 5), `label`.
  * Reflects `state` (`loading` | `loaded` | `error`) and `error-code`; fires `stateset:load` and `stateset:error`.
  */
 export class StateSetBalanceElement extends Base {
-  static readonly observedAttributes = ['publishable-key', 'api-base', 'account-id', 'currency', 'locale', 'refresh', 'label'];
+  static readonly observedAttributes = ['publishable-key', 'api-base', 'account-id', 'share', 'currency', 'locale', 'refresh', 'label'];
 
   #box?: HTMLElement;
   #label?: HTMLElement;
@@ -117,7 +118,7 @@ export class StateSetBalanceElement extends Base {
 
   /** What the data comes from: the `client` property, else the attributes; a change loads afresh. */
   #key(): string | Client {
-    return this.#client ?? JSON.stringify([this.getAttribute('publishable-key') ?? '', this.#attr('api-base'), this.#attr('account-id')]);
+    return this.#client ?? JSON.stringify([this.getAttribute('publishable-key') ?? '', this.#attr('api-base'), this.#attr('account-id'), this.#attr('share')]);
   }
 
   #build(root: ShadowRoot): void {
@@ -153,7 +154,7 @@ export class StateSetBalanceElement extends Base {
     try {
       this.#balance = await (typeof source === 'string'
         ? loadBalance(
-            { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id') },
+            { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id'), share: this.#attr('share') },
             controller.signal,
             fresh,
           )

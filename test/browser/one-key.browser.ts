@@ -1,7 +1,8 @@
 /**
  * One key, one budget in one page: the app's code on `stateset.js` and five widgets of `widget.js` (two
  * self-contained copies of the library) share one cache and pacer through the realm's registry: one balance request.
- * One widget is given the app's client (made by the other copy) through its `client` property.
+ * One widget is given the app's client (made by the other copy) through its `client` property. And a widgets-only page
+ * in two tabs: with `share="tabs"` the second tab's widget waits for the first's answer instead of asking.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandIn, type StandIn } from '../../src/testing/server.js';
@@ -32,5 +33,29 @@ describe('one key in one page, two copies of the library', () => {
     expect(calls(api.requests, '/v1/account/balance')).toHaveLength(1);
     const amounts = await page.locator('stateset-balance').evaluateAll((all) => all.map((w) => (w as HTMLElement & { balance?: unknown }).balance !== undefined));
     expect(amounts).toEqual([true, true, true, true, true]);
+  });
+});
+
+describe('a widgets-only page in two tabs', () => {
+  /** Opens `page` in two tabs of one browser context at once, the balance answered slowly (1 s), until both widgets show it. */
+  const twoTabs = async (path: string) => {
+    api.fault({ path: '/v1/account/balance', delay: 1000 });
+    const { context, page, pageErrors } = await openPage();
+    const second = await context.newPage();
+    await Promise.all([page, second].map(async (tab, index) => {
+      await new Promise((resolve) => setTimeout(resolve, index * 200)); // the second tab opens while the first's request is out
+      await tab.goto(`${site.origin}${path}`);
+      await tab.waitForFunction(() => document.querySelector('stateset-balance')?.getAttribute('state') === 'loaded');
+    }));
+    expect(pageErrors).toEqual([]);
+    return calls(api.requests, '/v1/account/balance');
+  };
+
+  it('share="tabs": one balance request for both tabs', async () => {
+    expect(await twoTabs('/share-tabs.html')).toHaveLength(1);
+  });
+
+  it('(control) without the attribute each tab asks', async () => {
+    expect(await twoTabs('/share-none.html')).toHaveLength(2);
   });
 });
