@@ -28,9 +28,11 @@ export const budgets: readonly Budget[] = [
   // 18 -> 19 kB: issue 17 moved formatAmount (Intl formatting, 0.7 kB) into the main entry; only pages that import it pay.
   // 19 -> 19.5 kB, client 14 -> 14.5 kB, query 5 -> 5.5 kB: issue 14's messages, unknown options and key rule (below).
   // 20 -> 20.1 kB: crossTab's pacer shared between tabs (the key's tokens as Web Locks), 20,019 B measured.
-  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_100, aim: 16_000 },
+  // 20.1 -> 20.3 kB: crossTab's token loans posted between tabs, so a closed tab's tokens are not reused early (+223 B: 20,282 B).
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_300, aim: 16_000 },
   // 18 -> 18.5 kB: share="tabs" bundles crossTab() into the widget (1.1 kB measured: 18,426 B).
-  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_500, aim: 16_000 },
+  // 18.5 -> 18.7 kB: the same token loans, in the widget's crossTab() (+218 B: 18,661 B).
+  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_700, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
   // `timeout` for every kind of Response), 5.0 kB since issue 14 (+0.5 kB: unknown options refused with "did you mean",

@@ -156,9 +156,38 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     made.set(cache, Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) }));
     return shared;
   };
-  share.pace = (pacer, id, plan) => tabsPacer(pacer, `${name}:${fingerprint(id)} token `, plan);
+  /** Per key, when each token is lent until as this tab knows it, and how to tell the others (one channel per key). */
+  const lent = new Map<string, Lent>();
+  const lending = (prefix: string): Lent => { // (called only where Web Locks exist, hence BroadcastChannel too)
+    const channel = new BroadcastChannel(prefix);
+    (channel as { unref?: () => void }).unref?.();
+    channels.push(channel);
+    const until = new Map<number, number>();
+    // (Whatever another script posts here can only shorten or lengthen a wait within one refill.)
+    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      const { 0: index, 1: time } = Object(data) as number[];
+      until.set(index!, time!);
+    };
+    return [until, (index, time) => {
+      until.set(index, time);
+      try {
+        channel.postMessage([index, time]);
+      } catch { /* closed by close(): a request that ends later tells no one */ }
+    }];
+  };
+  share.pace = (pacer, id, plan) => {
+    const prefix = `${name}:${fingerprint(id)} token `;
+    return tabsPacer(pacer, prefix, plan, () => lent.get(prefix) ?? lent.set(prefix, lending(prefix)).get(prefix)!);
+  };
   return Object.assign(share, { close: () => channels.forEach((channel) => channel.close()) });
 }
+
+/**
+ * When each token lock is lent until, as this tab knows it (a request's token is lent until `burst / perSecond`
+ * seconds after its answer; `Infinity` while the request is in flight), and a function that sets it and tells the
+ * other tabs.
+ */
+type Lent = [until: Map<number, number>, post: (index: number, until: number) => void];
 
 /**
  * The key's budget shared by the tabs of one origin, kept by the browser's lock manager: the bucket's `burst` tokens
@@ -166,28 +195,40 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
  * `burst / perSecond` seconds after its answer (the refill of the bucket, counted from the safe side like this realm's
  * pacer), so all tabs together send at most `burst` requests in any such span: the plan's burst, then its rate.
  * No leader and no storage: a tab that closes loses only its own calls (the browser drops its lock requests and
- * frees its tokens), every other tab's queued calls keep their places in the lock manager's queues. Each tab's own
- * pacer still runs first (server-set pauses, rate-limit headers). Without Web Locks: the tab's own pacer alone.
+ * frees its tokens), every other tab's queued calls keep their places in the lock manager's queues. The browser
+ * frees a closed tab's tokens at once, so the tabs also post when each token is lent until (`lent`), and a tab that
+ * gets a token before then waits for it: for the refill from now when its holder vanished mid-request. Each tab's
+ * own pacer still runs first (server-set pauses, rate-limit headers). Without Web Locks: the tab's own pacer alone.
  */
-function tabsPacer(pacer: Pacer, prefix: string, { perSecond, burst }: Plan): Pacer {
+function tabsPacer(pacer: Pacer, prefix: string, { perSecond, burst }: Plan, lending: () => Lent): Pacer {
   const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   if (!locks) return pacer;
+  const [lent, post] = lending();
   const tokens = Math.max(1, Math.floor(burst));
-  /** The releases of the tokens this tab's requests in flight hold, oldest first. */
-  const held: Array<() => void> = [];
+  const refill = (tokens * 1000) / perSecond;
+  /** The tokens this tab's requests in flight hold (their indexes and releases), oldest first. */
+  const held: Array<[number, () => void]> = [];
   let next = 0;
   /** Holds token `index` until the returned release is called; `undefined` when `signal` is absent and the token is taken. */
-  const hold = (index: number, signal?: AbortSignal) => new Promise<(() => void) | undefined>((resolve, reject) => {
+  const hold = (index: number, signal?: AbortSignal) => new Promise<[number, () => void] | undefined>((resolve, reject) => {
     locks.request(prefix + index, signal ? { signal } : { ifAvailable: true }, (lock) =>
-      lock ? new Promise<void>((release) => resolve(release)) : resolve(undefined)).catch(reject);
+      lock ? new Promise<void>((release) => resolve([index, release])) : resolve(undefined)).catch(reject);
   });
-  /** A free token if there is one, else a place in the queue of the next one in turn. */
-  const token = async (signal: AbortSignal): Promise<() => void> => {
-    for (let tried = 0; tried < tokens; tried++) {
-      const release = await hold((next + tried) % tokens);
-      if (release) return release;
+  /** A free token if there is one, else a place in the queue of the next one in turn; then the rest of its loan. */
+  const token = async (signal: AbortSignal): Promise<[number, () => void]> => {
+    let got: [number, () => void] | undefined;
+    for (let tried = 0; !got && tried < tokens; tried++) got = await hold((next + tried) % tokens);
+    got ??= (await hold(next++ % tokens, signal))!;
+    const wait = Math.min(refill, (lent.get(got[0]) ?? 0) - Date.now()); // Infinity: its holder went mid-request
+    if (wait > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const stop = (): void => (clearTimeout(timer), got[1](), reject(signal.reason));
+        const timer = setTimeout(() => resolve(signal.removeEventListener('abort', stop)), wait);
+        signal.aborted ? stop() : signal.addEventListener('abort', stop);
+      });
     }
-    return (await hold(next++ % tokens, signal))!;
+    post(got[0], Infinity);
+    return got;
   };
   return {
     async take(signal, first) {
@@ -203,7 +244,9 @@ function tabsPacer(pacer: Pacer, prefix: string, { perSecond, burst }: Plan): Pa
     },
     see(response) {
       pacer.see(response);
-      setTimeout(held.shift()!, (tokens * 1000) / perSecond);
+      const [index, release] = held.shift()!;
+      setTimeout(release, refill);
+      post(index, Date.now() + refill);
     },
     tighten: pacer.tighten,
   };

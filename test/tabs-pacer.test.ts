@@ -39,47 +39,69 @@ const gets = () => api.requests.filter((sent) => sent.method === 'GET');
 /**
  * A Web Locks manager for exclusive locks: `ifAvailable` (the callback gets `null` when held), a FIFO queue per name
  * otherwise, and `signal` (a queued request leaves and rejects with the signal's reason). Records every grant and release.
+ * `view()` is the manager as one tab sees it, for a tab that closes: `vanish()` frees the locks it holds and drops its
+ * queued requests, as the browser does for a closed tab.
  */
 function stubLocks() {
   const queues = new Map<string, Array<() => void>>();
   const log: Array<{ name: string; granted: number; released?: number }> = [];
   /** The grants of the pacer's tokens (not crossTab's claims of a URL). */
   const tokens = () => log.filter(({ name }) => / token \d+$/.test(name));
-  const locks = {
-    request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: { name: string } | null) => unknown) {
-      const queue = queues.get(name) ?? [];
-      queues.set(name, queue);
-      if (options.ifAvailable && queue.length) return Promise.resolve(callback(null));
-      return new Promise((resolve, reject) => {
-        const grant = async (): Promise<void> => {
-          const record = { name, granted: Date.now() } as (typeof log)[number];
-          log.push(record);
-          try {
-            resolve(await callback({ name }));
-          } catch (error) {
-            reject(error);
-          } finally {
-            record.released = Date.now();
-            queue.shift();
-            queue[0]?.();
-          }
-        };
-        const { signal } = options;
-        if (signal?.aborted) return reject(signal.reason);
-        queue.push(grant);
-        signal?.addEventListener('abort', () => {
-          const at = queue.indexOf(grant);
-          if (at > 0) {
-            queue.splice(at, 1);
-            reject(signal.reason);
-          }
+  const view = () => {
+    /** The frees of the locks this tab holds, and its requests waiting in a queue. */
+    const held = new Set<() => void>();
+    const queued = new Set<() => void>();
+    const locks = {
+      request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: { name: string } | null) => unknown) {
+        const queue = queues.get(name) ?? [];
+        queues.set(name, queue);
+        if (options.ifAvailable && queue.length) return Promise.resolve(callback(null));
+        return new Promise((resolve, reject) => {
+          const grant = async (): Promise<void> => {
+            queued.delete(grant);
+            const record = { name, granted: Date.now() } as (typeof log)[number];
+            log.push(record);
+            let free = (): void => undefined;
+            const freed = new Promise<void>((resolve) => (free = resolve));
+            held.add(free);
+            try {
+              resolve(await Promise.race([callback({ name }), freed]));
+            } catch (error) {
+              reject(error);
+            } finally {
+              held.delete(free);
+              record.released = Date.now();
+              queue.shift();
+              queue[0]?.();
+            }
+          };
+          const { signal } = options;
+          if (signal?.aborted) return reject(signal.reason);
+          queue.push(grant);
+          queued.add(grant);
+          signal?.addEventListener('abort', () => {
+            const at = queue.indexOf(grant);
+            if (at > 0) {
+              queue.splice(at, 1);
+              queued.delete(grant);
+              reject(signal.reason);
+            }
+          });
+          if (queue.length === 1) void grant();
         });
-        if (queue.length === 1) void grant();
-      });
-    },
+      },
+    };
+    /** The tab closes: the browser drops its queued requests and frees the locks it holds at once. */
+    const vanish = (): void => {
+      for (const queue of queues.values()) {
+        for (let at = queue.length - 1; at > 0; at--) if (queued.has(queue[at]!)) queue.splice(at, 1);
+      }
+      for (const free of [...held]) free();
+    };
+    return { locks, vanish };
   };
-  vi.stubGlobal('navigator', { locks });
-  return tokens;
+  vi.stubGlobal('navigator', { locks: view().locks });
+  return Object.assign(tokens, { view });
 }
 
 /** Every tab asks for `calls` distinct list pages at once; the rejected calls per tab. */
@@ -148,5 +170,81 @@ describe('crossTab(): one budget for the tabs of an origin', () => {
     const [first] = tokens();
     await listProducts(tab());
     expect(tokens().at(-1)!.name.split(' ')[0]).not.toBe(first!.name.split(' ')[0]);
+  });
+});
+
+describe('crossTab(): a tab that closes does not hand its tokens back early', () => {
+  /** A tab seeing the lock manager through `locks`, whose fetch records when each request leaves and is answered. */
+  const tabWith = (locks: object) => {
+    vi.stubGlobal('navigator', { locks });
+    const sent: number[] = [];
+    const answered: number[] = [];
+    const client = tab({
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        sent.push(Date.now());
+        const response = await fetch(input, init);
+        answered.push(Date.now());
+        return response;
+      },
+    });
+    return { client, share: shares.at(-1)!, sent, answered };
+  };
+  const calls = (client: Client, first: number) => Promise.allSettled([0, 1, 2, 3].map((call) => listProducts(client, { limit: first + call })));
+  const rejected = (results: PromiseSettledResult<unknown>[]) => results.filter(({ status }) => status === 'rejected').length;
+
+  it('closed after its answers: the next tab waits for each token until 200 ms after its answer, not one 429', async () => {
+    const tokens = stubLocks();
+    const gone = tokens.view();
+    const b = tabWith(tokens.view().locks); // open before a closes: it hears a's loans
+    const a = tabWith(gone.locks);
+    expect(rejected(await calls(a.client, 1))).toBe(0);
+    const closedAt = Date.now();
+    gone.vanish();
+    a.share.close();
+    expect(rejected(await calls(b.client, 10))).toBe(0);
+    expect(gets().filter(({ status }) => status === 429)).toHaveLength(0);
+    // The browser freed a's tokens at once: b got them well before a's 200 ms were up, and still sent after them.
+    const bGrants = tokens().slice(4).map(({ granted }) => granted);
+    expect(bGrants).toHaveLength(4);
+    expect(Math.max(...bGrants) - closedAt).toBeLessThan(150);
+    const due = [...a.answered].sort((x, y) => x - y).map((at) => at + 200);
+    b.sent.sort((x, y) => x - y).forEach((at, index) => expect(at).toBeGreaterThanOrEqual(due[index]! - 1));
+  });
+
+  it('closed mid-request: the next holder of its tokens waits a full 200 ms from when it got them', async () => {
+    const tokens = stubLocks();
+    const gone = tokens.view();
+    const b = tabWith(tokens.view().locks);
+    const a = tabWith(gone.locks);
+    api.fault({ path: '/v1/products', delay: 500, times: 4 });
+    const closing = calls(a.client, 1); // (its requests still reach the stand-in: only its locks go)
+    await vi.waitFor(() => expect(gets()).toHaveLength(4));
+    gone.vanish();
+    a.share.close();
+    const closedAt = Date.now();
+    expect(rejected(await calls(b.client, 10))).toBe(0);
+    expect(b.sent).toHaveLength(4);
+    for (const at of b.sent) expect(at - closedAt).toBeGreaterThanOrEqual(199);
+    expect(Math.max(...tokens().slice(4).map(({ granted }) => granted)) - closedAt).toBeLessThan(150);
+    await closing;
+  });
+
+  it('a call aborted while it waits out a closed tab\'s loan: AbortError, nothing sent, and the token goes on to the next tab', async () => {
+    const tokens = stubLocks();
+    const gone = tokens.view();
+    const [b, c] = [tabWith(tokens.view().locks), tabWith(tokens.view().locks)];
+    const a = tabWith(gone.locks);
+    await calls(a.client, 1);
+    gone.vanish();
+    a.share.close();
+    const controller = new AbortController();
+    const waiting = listProducts(b.client, { limit: 10 }, { signal: controller.signal });
+    await vi.waitFor(() => expect(tokens()).toHaveLength(5)); // b holds one of a's tokens, waiting out its loan
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    expect(tokens()[4]!.released).toBeDefined();
+    expect(b.sent).toHaveLength(0);
+    expect(rejected(await calls(c.client, 20))).toBe(0);
+    expect(gets()).toHaveLength(8);
   });
 });

@@ -2,14 +2,16 @@
  * What the Chromium-only browser test files share (test/browser/*.browser.ts; the scenarios that run in
  * every engine are in engines/ and use engines/index.ts): one connection to the Chromium started by the global setup,
  * a fresh context per test (closed after it), and watchers for what a page must not do: CSP and
- * Trusted Types violations, console errors, uncaught exceptions.
+ * Trusted Types violations, console errors, uncaught exceptions. Both kinds use `serve()` (the stand-in and the
+ * test site) and the request filters below.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, inject } from 'vitest';
-import type { RecordedRequest } from '../../src/testing/server.js';
-import { resultsDir } from './paths.js';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { startStandIn, type RecordedRequest, type StandIn } from '../../src/testing/server.js';
+import { cdnDir, pagesDir, resultsDir } from './paths.js';
+import { startSite, type Site, type SiteOptions } from './site.js';
 
 export interface Violation {
   directive: string;
@@ -61,6 +63,23 @@ export async function openPage(): Promise<Watched> {
   context.on('weberror', (error) => watched.pageErrors.push(String(error.error())));
   watched.page = await context.newPage();
   return watched;
+}
+
+/**
+ * The stand-in API and the test site (`pages/` at `/`, the CDN build at `/cdn/`, plus `site`'s options, given the
+ * started stand-in), started once for the file and closed after it; the stand-in is reset before each test.
+ */
+export function serve(site: (api: StandIn) => Partial<SiteOptions> = () => ({})): { readonly api: StandIn; readonly site: Site } {
+  const served = {} as { api: StandIn; site: Site };
+  beforeAll(async () => {
+    served.api = await startStandIn();
+    served.site = await startSite({ mounts: { '/': pagesDir, '/cdn/': cdnDir }, ...site(served.api) });
+  });
+  afterAll(async () => {
+    await Promise.all([served.api?.close(), served.site?.close()]);
+  });
+  beforeEach(() => served.api.reset());
+  return served;
 }
 
 /** Saves a full-page screenshot to `test-results/browser/<name>.png` (a test artefact, not committed). */

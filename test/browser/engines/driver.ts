@@ -42,6 +42,42 @@ export interface Driver {
   disconnect(): Promise<void>;
 }
 
+/** What playwright's and puppeteer's pages have in common, which is all a `Tab` needs. */
+export interface PageLike {
+  // (`any`: the two libraries type their events differently; the listeners below say what each event gives.)
+  on(event: 'pageerror' | 'console', listener: (value: any) => void): unknown;
+  goto(url: string): Promise<unknown>;
+  evaluate(fn: (arg: unknown) => unknown, arg?: unknown): Promise<unknown>;
+  click(selector: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A `Tab` on a playwright (Chromium) or puppeteer (Firefox over BiDi) page: both report errors and console messages. */
+export function pageTab(page: PageLike): Tab {
+  const engineErrors: string[] = [];
+  page.on('pageerror', (error: Error) => engineErrors.push(String(error)));
+  page.on('console', (message: { type(): string; text(): string }) => {
+    if (message.type() === 'error') engineErrors.push(message.text());
+  });
+  return {
+    engineErrors,
+    goto: async (url) => void (await page.goto(url)),
+    evaluate: <R, A>(fn: PageFunction<A, R>, arg?: A) => page.evaluate(fn as (arg: unknown) => R, arg) as Promise<R>,
+    click: (selector) => page.click(selector),
+    close: () => page.close(),
+  };
+}
+
+/** Polls `fn(arg)` in the page until it returns something truthy (every 50 ms, for up to `timeout` ms). */
+export async function waitFor<A>(tab: Tab, fn: PageFunction<A, unknown>, arg?: A, { timeout = 10_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await tab.evaluate(fn, arg)) return;
+    if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${fn.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Serialises calls: WebDriver classic has one current window per session, so commands to its tabs take turns. */
 export function queue(): <T>(task: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();

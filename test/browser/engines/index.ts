@@ -28,14 +28,12 @@
  *   commands to two tabs of one context take turns: start long work in a page, read its result later.
  */
 import { afterAll, afterEach, describe, expect, inject } from 'vitest';
-import { connectChromium } from './chromium.js';
-import type { Context, Driver, PageFunction, Tab } from './driver.js';
-import { connectFirefox } from './firefox.js';
-import type { Endpoints } from './launch.js';
+import type { Context, Driver, Tab } from './driver.js';
+import { connectEngine, type Endpoints } from './launch.js';
 import { selectedEngines, type EngineName } from './select.js';
-import { connectWebKit } from './webkit.js';
 
 export type { Context, Tab } from './driver.js';
+export { waitFor } from './driver.js';
 export type { EngineName } from './select.js';
 
 declare module 'vitest' {
@@ -60,7 +58,7 @@ function connect(name: EngineName): Promise<Driver> {
   if (!driver) {
     const endpoint = inject('engines')[name];
     if (!endpoint) throw new Error(`${name} was not started by the global setup (STATESET_ENGINES=${process.env.STATESET_ENGINES ?? ''}).`);
-    driver = name === 'chromium' ? connectChromium(endpoint) : name === 'firefox' ? connectFirefox(endpoint) : connectWebKit(endpoint);
+    driver = connectEngine(name, endpoint);
     connections.set(name, driver);
   }
   return driver;
@@ -93,16 +91,6 @@ export function describeEngines(title: string, body: (engine: Engine) => void): 
     };
     body(engine);
   });
-}
-
-/** Polls `fn(arg)` in the page until it returns something truthy (every 50 ms, for up to `timeout` ms). */
-export async function waitFor<A>(tab: Tab, fn: PageFunction<A, unknown>, arg?: A, { timeout = 10_000 } = {}): Promise<void> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await tab.evaluate(fn, arg)) return;
-    if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${fn.toString()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export interface Violation {

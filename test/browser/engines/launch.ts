@@ -9,7 +9,11 @@ import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs } from '../paths.js';
+import { connectChromium } from './chromium.js';
+import type { Driver } from './driver.js';
+import { connectFirefox } from './firefox.js';
 import { enginePaths, missingEngines, type EngineName } from './select.js';
+import { connectWebKit } from './webkit.js';
 
 export interface Endpoints {
   chromium?: string;
@@ -106,4 +110,9 @@ export async function startEngines(engines: readonly EngineName[]): Promise<Runn
     throw error;
   }
   return { endpoints, stop };
+}
+
+/** A connection to the engine `startEngines` started at `endpoint`, through that engine's driver. */
+export function connectEngine(name: EngineName, endpoint: string): Promise<Driver> {
+  return name === 'chromium' ? connectChromium(endpoint) : name === 'firefox' ? connectFirefox(endpoint) : connectWebKit(endpoint);
 }
