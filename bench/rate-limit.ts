@@ -10,6 +10,8 @@
  * 6. An app's client and 5 `<stateset-balance>` widgets (their loader code, without a DOM) of one key: balance requests.
  * 7. 1,000 independent visitors (a realm each: one pacer each) told `Retry-After: 1` at the same instant: how their
  *    retries spread (the busiest 100 ms window, the spread from first to last).
+ * 8. 5 tabs of one origin × 60 distinct list calls at once with `crossTab()`, in Chromium (bench/tabs.ts): 429s,
+ *    failures, elapsed vs the minimum for 300 calls. 9. 5 tabs × the same 60 URLs at the same instant: GETs sent.
  * 4. Cost per call: cache hit (median µs), and a cache miss over loopback vs a raw fetch of the same URL; ky with every
  *    option off as the floor of any ky client; the same calls with fetch answering at once (client-side µs only).
  */
@@ -22,6 +24,7 @@ import { REALM } from '../src/realm.js';
 import { loadBalance } from '../src/widget/registry.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 import { measureInChromium } from './chromium.js';
+import { measureTabs } from './tabs.js';
 
 const api: StandIn = await startStandIn({ plan: 'free', now: () => Date.now() });
 const balanceUrl = `${api.url}/account/balance`;
@@ -286,6 +289,23 @@ if (wanted('7')) {
   const share = busiest / visitors;
   row('7. 1,000 visitors (a pacer each) told `Retry-After: 1`, simulated clock', 'retries: first / spread to last / busiest 100 ms',
     `**${(back[0]! / 1000).toFixed(2)} s / ${(spread / 1000).toFixed(2)} s / ${(share * 100).toFixed(1)} %**`, '', '', '≥ 1 s / ≤ 15 %', spread >= 990 && share <= 0.15 ? 'yes' : 'no');
+}
+
+// 8, 9. Tabs of one origin with crossTab(), in a real browser: each tab a page of one browser context.
+const tabScenarios = (['8', '9'] as const).filter(wanted);
+if (tabScenarios.length) {
+  const minimum = ((300 - 20) / 10) * 1000;
+  for (const r of await measureTabs(api, nextKey, [...tabScenarios])) {
+    const where = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[r.engine];
+    if (r.scenario === '8') {
+      const ok = r.limited === 0 && r.failed === 0 && r.elapsed <= 1.2 * minimum;
+      row(`8. 5 tabs × 60 distinct list calls at once, \`crossTab()\` (${where})`, '429s / failed / elapsed (× min 28 s)',
+        `**${r.limited} / ${r.failed} / ${(r.elapsed / 1000).toFixed(2)} s (${(r.elapsed / minimum).toFixed(3)}×)**`, '', '', '0 / 0 / ≤ 1.2×', ok ? 'yes' : 'no');
+    } else {
+      row(`9. 5 tabs × the same 60 URLs at the same instant, \`crossTab()\` (${where})`, 'GETs sent (429s) / failed',
+        `**${r.gets} (${r.limited}) / ${r.failed}**`, '', '', '60 / 0', r.gets === 60 && r.failed === 0 ? 'yes' : 'no');
+    }
+  }
 }
 
 await api.close();

@@ -1,6 +1,7 @@
 /**
- * The CDN build on a storefront: a cross-origin call with a real preflight (1), the same page under a
- * strict CSP with Trusted Types (2), and Subresource Integrity on the file itself (3).
+ * The CDN build on a storefront: a cross-origin call with a real preflight (1) and Subresource Integrity on the
+ * file itself (3). Scenario 2, the same page under a strict CSP with Trusted Types, runs in every engine
+ * (engines/storefront.browser.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountBalance } from '../../src/testing/data.js';
 import { startStandIn, type StandIn } from '../../src/testing/server.js';
-import { calls, openPage, strictCsp } from './harness.js';
+import { calls, openPage } from './harness.js';
 import { cdnDir, pagesDir } from './paths.js';
 import { startSite, type Site } from './site.js';
 
@@ -66,37 +67,8 @@ describe('scenario 1: <script type="module"> importing dist/cdn/stateset.js', ()
   });
 });
 
-describe('scenario 2: the same page under a strict CSP with Trusted Types', () => {
-  it('works and reports zero securitypolicyviolation events', async () => {
-    site.headers = [[/\.html$/, { 'Content-Security-Policy': strictCsp(api.origin) }]];
-    const { page, out, violations, consoleErrors, pageErrors } = await loadBalancePage();
-    expect(await out.getAttribute('data-state')).toBe('loaded');
-    expect(await out.textContent()).toBe(expectedText());
-    // Give late reports (they are dispatched as tasks) a chance to arrive.
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
-    expect(violations).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(calls(api.requests, '/v1/account/balance')).toHaveLength(1);
-  });
-
-  it('(control) the watcher does see violations under that CSP', async () => {
-    site.headers = [[/\.html$/, { 'Content-Security-Policy': strictCsp(api.origin) }]];
-    const { page, out, violations } = await loadBalancePage();
-    expect(await out.getAttribute('data-state')).toBe('loaded');
-    const sinkError = await page.evaluate(() => {
-      try {
-        document.body.innerHTML = '<b>markup</b>';
-        return 'no error';
-      } catch (error) {
-        return (error as Error).name;
-      }
-    });
-    expect(sinkError).toBe('TypeError');
-    await page.evaluate(() => fetch('/page.css').catch(() => undefined)); // connect-src lists only the API
-    await expect.poll(() => violations.map((v) => v.directive).sort()).toEqual(['connect-src', 'require-trusted-types-for']);
-  });
-});
+// Scenario 2 (the same page under a strict CSP with Trusted Types, zero violations, and its control) runs in every
+// engine: engines/storefront.browser.ts.
 
 describe('scenario 3: Subresource Integrity on the CDN file', () => {
   const integrity = (): Record<string, string> => JSON.parse(readFileSync(join(cdnDir, 'integrity.json'), 'utf8'));

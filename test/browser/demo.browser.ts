@@ -1,6 +1,6 @@
 /**
- * Scenario 7: the demo (`npm run demo`, started here in-process on free ports) in Chromium. The SPA
- * pages through every product and back, the React + TanStack Query page scrolls to its end; the storefront and widget pages render; screenshots of each
+ * Scenario 7: the demo (`npm run demo`, started here in-process on free ports) in Chromium. The React +
+ * TanStack Query page scrolls to its end (the SPA runs in every engine: engines/spa.browser.ts); the storefront and widget pages render; screenshots of each
  * page go to `test-results/browser/demo-*.png`.
  */
 import type { Page } from 'playwright-core';
@@ -21,37 +21,7 @@ afterAll(async () => {
 const names = (page: Page): Promise<string[]> => page.locator('#products h3').allTextContents();
 
 describe('scenario 7: the demo pages', () => {
-  it('the SPA paginates through all products, and back', async () => {
-    const { page, consoleErrors, pageErrors } = await openPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(new URL('/spa.html', demo.url).href);
-    const status = page.locator('#page-status');
-    const next = page.getByRole('button', { name: /next/i });
-    const previous = page.getByRole('button', { name: /previous/i });
-
-    const seen: string[][] = [];
-    for (let number = 1; ; number++) {
-      await expect.poll(() => status.textContent()).toMatch(new RegExp(`^Page ${number} · \\d+ products$`));
-      seen.push(await names(page));
-      if (number === 1) await screenshot(page, 'demo-spa');
-      if (await next.isDisabled()) break;
-      expect(number, 'more pages than products').toBeLessThan(products.length);
-      await next.click();
-    }
-    await screenshot(page, 'demo-spa-last-page');
-    expect(seen.flat()).toEqual(products.map((p) => p.name)); // every product once, in the API's order
-    expect(seen.flat().filter((name) => name.includes(HOSTILE_MARKUP))).toHaveLength(1); // shown as text, not parsed
-    expect(seen.length).toBe(Math.ceil(products.length / seen[0]!.length));
-
-    for (let number = seen.length - 1; number >= 1; number--) {
-      await previous.click();
-      await expect.poll(() => status.textContent()).toMatch(new RegExp(`^Page ${number} · `));
-      expect(await names(page)).toEqual(seen[number - 1]);
-    }
-    expect(await previous.isDisabled()).toBe(true);
-    expect(consoleErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
-  });
+  // (The SPA paging through every product and back runs in every engine: engines/spa.browser.ts.)
 
   it('the React + TanStack Query page scrolls through every product, with the balance header and the widget', async () => {
     const { page, consoleErrors, pageErrors } = await openPage();

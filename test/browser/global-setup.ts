@@ -26,7 +26,8 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-function ensureBuild(): void {
+/** Runs `npm run build` when `dist/cdn/` is missing or older than `src/` (the browser suite and `npm run bench`'s tab rows). */
+export function ensureBuild(): void {
   const built = ['stateset.js', 'widget.js', 'integrity.json'].map((name) => join(cdnDir, name));
   const oldest = Math.min(...built.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
   if (oldest > newestMtime(join(root, 'src'))) return;

@@ -4,33 +4,20 @@
  * One widget is given the app's client (made by the other copy) through its `client` property. And a widgets-only page
  * in two tabs: with `share="tabs"` the second tab's widget waits for the first's answer instead of asking.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type StandIn } from '../../src/testing/server.js';
-import { calls, openPage } from './harness.js';
-import { cdnDir, pagesDir } from './paths.js';
-import { startSite, type Site } from './site.js';
+import { describe, expect, it } from 'vitest';
+import { calls, openPage, serve } from './harness.js';
 
 const KEY = 'pk_test_oneKeyPage1';
-let api: StandIn;
-let site: Site;
-
-beforeAll(async () => {
-  api = await startStandIn();
-  site = await startSite({ mounts: { '/': pagesDir, '/cdn/': cdnDir }, vars: { API_BASE: api.url, KEY } });
-});
-afterAll(async () => {
-  await Promise.all([api?.close(), site?.close()]);
-});
-beforeEach(() => api.reset());
+const served = serve((api) => ({ vars: { API_BASE: api.url, KEY } }));
 
 describe('one key in one page, two copies of the library', () => {
   it('the app client and five widgets (one given the app\'s client) cost one balance request', async () => {
     const { page, pageErrors } = await openPage();
-    await page.goto(`${site.origin}/one-key.html`);
+    await page.goto(`${served.site.origin}/one-key.html`);
     await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '' &&
       [...document.querySelectorAll('stateset-balance')].every((w) => w.getAttribute('state') === 'loaded'));
     expect(pageErrors).toEqual([]);
-    expect(calls(api.requests, '/v1/account/balance')).toHaveLength(1);
+    expect(calls(served.api.requests, '/v1/account/balance')).toHaveLength(1);
     const amounts = await page.locator('stateset-balance').evaluateAll((all) => all.map((w) => (w as HTMLElement & { balance?: unknown }).balance !== undefined));
     expect(amounts).toEqual([true, true, true, true, true]);
   });
@@ -39,16 +26,16 @@ describe('one key in one page, two copies of the library', () => {
 describe('a widgets-only page in two tabs', () => {
   /** Opens `page` in two tabs of one browser context at once, the balance answered slowly (1 s), until both widgets show it. */
   const twoTabs = async (path: string) => {
-    api.fault({ path: '/v1/account/balance', delay: 1000 });
+    served.api.fault({ path: '/v1/account/balance', delay: 1000 });
     const { context, page, pageErrors } = await openPage();
     const second = await context.newPage();
     await Promise.all([page, second].map(async (tab, index) => {
       await new Promise((resolve) => setTimeout(resolve, index * 200)); // the second tab opens while the first's request is out
-      await tab.goto(`${site.origin}${path}`);
+      await tab.goto(`${served.site.origin}${path}`);
       await tab.waitForFunction(() => document.querySelector('stateset-balance')?.getAttribute('state') === 'loaded');
     }));
     expect(pageErrors).toEqual([]);
-    return calls(api.requests, '/v1/account/balance');
+    return calls(served.api.requests, '/v1/account/balance');
   };
 
   it('share="tabs": one balance request for both tabs', async () => {
