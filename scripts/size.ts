@@ -24,15 +24,18 @@ export const budgets: readonly Budget[] = [
   // Issue 15 (one key, one budget) raised the client ceiling 14.5 -> 14.9 kB, the whole API's 19.5 -> 20 kB and our own
   // code's 5.0 -> 5.3 kB: the realm registry shared by every client of a key (pacer, cache, client states), the
   // stricter-plan rule, the jittered pause, and (whole API only) crossTab's Web Lock claim.
-  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 15_000, aim: 12_000 },
+  // 15.0 -> 15.1 kB: issue 15's caching headers (max-age, no-store/no-cache, If-None-Match and 304), +188 B: 15,060 B.
+  { id: 'client', label: '`createClient` + `getBalance`, ky and zod/mini included', budget: 15_100, aim: 12_000 },
   // 18 -> 19 kB: issue 17 moved formatAmount (Intl formatting, 0.7 kB) into the main entry; only pages that import it pay.
   // 19 -> 19.5 kB, client 14 -> 14.5 kB, query 5 -> 5.5 kB: issue 14's messages, unknown options and key rule (below).
   // 20 -> 20.1 kB: crossTab's pacer shared between tabs (the key's tokens as Web Locks), 20,019 B measured.
   // 20.1 -> 20.3 kB: crossTab's token loans posted between tabs, so a closed tab's tokens are not reused early (+223 B: 20,282 B).
-  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_300, aim: 16_000 },
+  // 20.3 -> 20.5 kB: the caching headers (above), +193 B: 20,475 B.
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_500, aim: 16_000 },
   // 18 -> 18.5 kB: share="tabs" bundles crossTab() into the widget (1.1 kB measured: 18,426 B).
   // 18.5 -> 18.7 kB: the same token loans, in the widget's crossTab() (+218 B: 18,661 B).
-  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_700, aim: 16_000 },
+  // 18.7 -> 18.9 kB: the caching headers (above), +187 B: 18,848 B.
+  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_900, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
   // `timeout` for every kind of Response), 5.0 kB since issue 14 (+0.5 kB: unknown options refused with "did you mean",
@@ -41,7 +44,8 @@ export const budgets: readonly Budget[] = [
   { id: 'query', label: 'every factory of `@stateset/browser/query`, its calls included (ky, zod external)', budget: 5_500, aim: 4_000 },
   // 5.0 -> 5.1 kB: working with ky 2 as well as ky 1 (its hook signatures, its pre-read error bodies) costs 20 bytes;
   // 5.1 -> 5.4 kB: issue 15's realm registry (above), 5,328 B measured after both.
-  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_400, aim: 3_000 },
+  // 5.4 -> 5.6 kB: the caching headers (above), +197 B: 5,555 B.
+  { id: 'own', label: 'our own code for `createClient` + `getBalance` (ky, zod external)', budget: 5_600, aim: 3_000 },
 ];
 
 export interface Measurement extends Budget {

@@ -6,17 +6,24 @@
 
 import type { Pacer, Plan } from './pace.js';
 
-/** A stored value and when it was answered (ms since the epoch). */
+/**
+ * A stored value and when it was answered (ms since the epoch), with what the server said of it: its `ETag`, and
+ * `ttl`, how long (ms) it may be kept (`Cache-Control: max-age`; `0`: `no-cache`; below 0: `no-store`, not kept).
+ */
 export interface Entry {
   value: unknown;
   at: number;
+  etag?: string | undefined;
+  ttl?: number | undefined;
 }
 
 /**
  * Loads a value from the network. `signal` (only when the first caller passed one: a caller without one never
- * leaves) aborts when every caller waiting for it has given up.
+ * leaves) aborts when every caller waiting for it has given up. `entry` is a copy of the stored entry (empty when
+ * there is none), which the load may revalidate (its `etag`) and updates with what the answer says (`etag`, `ttl`);
+ * the cache stores it with the value. A `Share` that wraps a load passes it on.
  */
-export type Load<T> = (signal?: AbortSignal) => Promise<T>;
+export type Load<T> = (signal?: AbortSignal, entry?: Partial<Entry>) => Promise<T>;
 
 /** What checks a value that did not come from this realm's own request (the row's zod schema). */
 export interface Schema {
@@ -94,12 +101,14 @@ export function createCache(bound: { max: number }): Cache {
   };
 
   /** Joins the request in flight for `key`, or starts it. A caller's abort rejects that caller only; the request is aborted when all have. */
-  const join = (key: string, load: Load<unknown>, signal?: AbortSignal): Promise<unknown> => {
+  const join = (key: string, load: Load<unknown>, signal?: AbortSignal, entry?: Entry): Promise<unknown> => {
     let flight = flights.get(key);
     if (!flight) {
       const controller = signal && new AbortController();
-      const promise = load(controller?.signal).then((value) => {
-        if (drop(key, flight)) put(key, { value, at: Date.now() });
+      const note: Partial<Entry> = { ...entry };
+      const promise = load(controller?.signal, note).then((value) => {
+        // (`no-store`: not kept, and an older entry goes too.)
+        if (drop(key, flight)) note.ttl! < 0 ? entries.delete(key) : put(key, { ...note, value, at: Date.now() });
         return value;
       }, (error: unknown) => {
         drop(key, flight);
@@ -127,11 +136,12 @@ export function createCache(bound: { max: number }): Cache {
   const cache = (async (key: string, load: Load<unknown>, call: CacheCall) => {
     const { ttl, fresh, signal, stale } = call;
     const entry = entries.get(key);
-    if (entry && !fresh && entry.at + ttl > Date.now()) {
+    // Fresh for the call's TTL, or the server's max-age when that is shorter.
+    if (entry && !fresh && entry.at + (entry.ttl! < ttl ? entry.ttl! : ttl) > Date.now()) {
       put(key, entry);
       return entry.value;
     }
-    const run = (caller?: AbortSignal): Promise<unknown> => join(key, load, caller);
+    const run = (caller?: AbortSignal): Promise<unknown> => join(key, load, caller, entry);
     return entry && stale && !fresh ? stale(entry, run, call) : run(signal);
   }) as Cache;
   cache.put = put;

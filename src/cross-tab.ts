@@ -119,7 +119,7 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
       const early = checked(received.get(key), schema);
       received.delete(key);
       if (early) cache.put(key, early);
-      return cache(key, async (flight) => {
+      return cache(key, async (flight, note) => {
         let entry = checked(await peer(key, flight), schema);
         if (entry) return entry.value as T; // the answer to the request in flight, like joining it here
         // Claim the URL across tabs before sending (a Web Lock, held until our answer is out): a tab that asks in
@@ -140,7 +140,7 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         }
         post({ key, started: true });
         try {
-          const value = await load(flight);
+          const value = await load(flight, note);
           received.delete(key); // an answer another tab sent meanwhile is older than ours
           post({ key, value, at: Date.now() });
           return value;

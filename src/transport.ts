@@ -4,6 +4,7 @@
  */
 import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
 import { clientState, type Client, type ClientState } from './client.js';
+import type { Entry } from './cache.js';
 import type { Endpoint } from './endpoint.js';
 import {
   AbortError, ApiError, InvalidResponseError, NetworkError, RateLimitError, StateSetError,
@@ -41,7 +42,7 @@ export async function send<T>(client: Client, row: Endpoint<T>, options: CallOpt
   try {
     signal?.throwIfAborted();
     // (No key or account in the cache key: the cache is the key's and account's own.)
-    return await state.cache(`${row.method} ${url}`, (shared) => execute(state, row, url, what, shared), {
+    return await state.cache(`${row.method} ${url}`, (shared, entry) => execute(state, row, url, what, shared, entry), {
       ttl: state.ttl ?? row.ttl, fresh, signal, schema: row.schema, stale: state.stale,
     });
   } catch (error) {
@@ -51,9 +52,18 @@ export async function send<T>(client: Client, row: Endpoint<T>, options: CallOpt
 
 /**
  * One request through ky: whatever it throws as one of our errors, else the 2xx body parsed and validated.
- * `signal` (the callers', when they can all leave) aborts it.
+ * `signal` (the callers', when they can all leave) aborts it. With the stored `entry`'s ETag it asks `If-None-Match`,
+ * and a 304 answers with the stored value; `entry` then holds what the answer says of itself (`ETag`, `max-age`).
  */
-async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal | undefined): Promise<T> {
+async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, what: string, signal: AbortSignal | undefined, entry: Partial<Entry> = {}): Promise<T> {
+  const { etag } = entry;
+  /** What the answer says of itself: its ETag, and how long it may be kept (no header: the endpoint's TTL). */
+  const note = ({ headers }: Response): void => {
+    const control = headers.get('Cache-Control') ?? '';
+    const age = /\bmax-age=(\d+)/.exec(control);
+    entry.etag = headers.get('ETag') ?? undefined;
+    entry.ttl = /no-store/.test(control) ? -1 : /no-cache/.test(control) ? 0 : age ? 1000 * +age[1]! : undefined;
+  };
   /**
    * The body as text. ky's `timeout` ends at the response headers, so the body gets `timeout` ms of its own: one that
    * stalls is cancelled (which ends the request) and the call fails with `TimeoutError`, instead of holding every
@@ -86,9 +96,11 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
   let text: string;
   try {
     // (ky's types refuse an explicit `undefined` signal under exactOptionalPropertyTypes; at run time it is the same as none.)
-    response = await state.http(url, { method: row.method, signal: signal as AbortSignal });
+    response = await state.http(url, { method: row.method, signal: signal as AbortSignal, ...(etag && { headers: { 'If-None-Match': etag } }) });
     text = await read(response);
   } catch (error) {
+    // Not modified: the stored value, as it is (it was validated when stored).
+    if (etag && error instanceof HTTPError && error.response.status === 304) return note(error.response), entry.value as T;
     // Whatever ky or fetch threw, as one of our errors.
     // (A request aborted because every caller left has no caller to tell: each got its AbortError in `send`.)
     if (error instanceof StateSetError) throw error;
@@ -100,6 +112,7 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
     throw new NetworkError(what, new URL(url).origin, { cause: error });
   }
   // A 2xx body: parsed, then validated.
+  note(response);
   const parsed = parseJson(text);
   if ('error' in parsed) throw new InvalidResponseError(what, response.status, notJson(response, text, parsed.error));
   const result = row.schema.safeParse(parsed.value);

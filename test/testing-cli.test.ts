@@ -27,6 +27,8 @@ describe('parseCliArgs', () => {
   it('defaults: port from $PORT, else 4010; no plan, no faults, no latency', () => {
     expect(parseCliArgs([], { PORT: '5000' })).toMatchObject({ port: 5000, plan: false, faults: [], latency: 0, host: '127.0.0.1' });
     expect(parseCliArgs([])).toMatchObject({ port: 4010 });
+    expect(parseCliArgs([])).toMatchObject({ cacheHeaders: false });
+    expect(parseCliArgs(['--cache-headers'])).toMatchObject({ cacheHeaders: true });
   });
 
   it('takes a latency range', () => {

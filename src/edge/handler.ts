@@ -385,7 +385,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
         status: 204,
         headers: {
           'Access-Control-Allow-Methods': 'GET',
-          'Access-Control-Allow-Headers': 'Authorization, X-Account-Id, Accept',
+          'Access-Control-Allow-Headers': 'Authorization, X-Account-Id, Accept, If-None-Match',
           'Access-Control-Max-Age': '86400',
         },
       }));

@@ -20,6 +20,7 @@ Options:
   --latency <ms>        delay every answer by <ms>, or by MIN-MAX drawn from --seed (default 0)
   --seed <n>            seed of latency ranges and N% faults (default 1)
   --no-expose-headers   leave out Access-Control-Expose-Headers (pages cannot read rate-limit headers)
+  --cache-headers       send Cache-Control: private, max-age=<TTL>, ETag, and 304 on a matching If-None-Match
   -h, --help            show this help
 
 ${FAULT_SPEC_HELP}`;
@@ -46,6 +47,7 @@ export function parseCliArgs(args: readonly string[], env: Record<string, string
         latency: { type: 'string' },
         seed: { type: 'string' },
         'no-expose-headers': { type: 'boolean', default: false },
+        'cache-headers': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,6 +81,7 @@ export function parseCliArgs(args: readonly string[], env: Record<string, string
     host: values.host ?? '127.0.0.1',
     plan: (plan as keyof typeof PLANS | undefined) ?? false,
     exposeHeaders: !values['no-expose-headers'],
+    cacheHeaders: values['cache-headers'],
     latency,
     seed,
     faults,

@@ -52,6 +52,14 @@ export interface StandInOptions {
    * @default 1
    */
   seed?: number;
+  /**
+   * Send caching headers, as an edge of ours or a future API might (the API reference documents none): on every 200,
+   * `Cache-Control: private, max-age=<the endpoint's TTL in s>` (balance 5, stablecoin 15, products 60) and a strong
+   * `ETag` of the body (exposed to pages); `304 Not Modified` without a body when `If-None-Match` matches it (still a
+   * request of the rate limit); `If-None-Match` allowed in CORS preflights.
+   * @default false
+   */
+  cacheHeaders?: boolean;
 }
 
 export interface RecordedRequest {
@@ -255,6 +263,27 @@ const HTML_PAGE = (status: number) => `<!doctype html>
 </html>
 `;
 
+/** How long (s) each path's answers may be kept, as the client's endpoint rows say (`test/stand-in.test.ts` checks). */
+export const cacheSeconds = (path: string): number => (/^\/v1\/account\//.test(path) ? 5 : /^\/v1\/stablecoin\//.test(path) ? 15 : 60);
+
+/**
+ * A 200 with its caching headers (`cacheHeaders`): a strong ETag of the body (two 32-bit FNV-1a variants and the
+ * length, enough for a stand-in), and a 304 without a body when `ifNoneMatch` lists it (`*` too).
+ */
+function cached(reply: Reply, path: string, ifNoneMatch: string | string[] | undefined): Reply {
+  const body = JSON.stringify(reply.json);
+  let a = 0x811c9dc5;
+  let b = 0x5bd1e995;
+  for (let index = 0; index < body.length; index++) {
+    a = Math.imul(a ^ body.charCodeAt(index), 0x01000193);
+    b = Math.imul(b ^ body.charCodeAt(index), 0x5bd1e995);
+  }
+  const etag = `"${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}-${body.length.toString(36)}"`;
+  const headers = { ...reply.headers, 'Cache-Control': `private, max-age=${cacheSeconds(path)}`, ETag: etag };
+  const tags = [ifNoneMatch ?? []].flat().join(',').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  return tags.includes(etag) || tags.includes('*') ? { status: 304, headers } : { ...reply, headers };
+}
+
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -272,6 +301,7 @@ export function createStandInEngine(options: StandInOptions = {}): StandInEngine
   const current: Required<Omit<StandInOptions, 'port' | 'host' | 'faults'>> = {
     plan: false,
     exposeHeaders: true,
+    cacheHeaders: false,
     cors: true,
     allowedOrigins: '*',
     errorEnvelope: 'nested',
@@ -505,10 +535,10 @@ export function createStandInEngine(options: StandInOptions = {}): StandInEngine
     const headers: Record<string, string> = { 'Access-Control-Allow-Origin': allowed, Vary: 'Origin' };
     if (preflight) {
       headers['Access-Control-Allow-Methods'] = 'GET, OPTIONS';
-      headers['Access-Control-Allow-Headers'] = 'Authorization, Content-Type, X-Account-Id';
+      headers['Access-Control-Allow-Headers'] = `Authorization, Content-Type, X-Account-Id${current.cacheHeaders ? ', If-None-Match' : ''}`;
       headers['Access-Control-Max-Age'] = '600';
     } else if (current.exposeHeaders) {
-      headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+      headers['Access-Control-Expose-Headers'] = `${EXPOSED_HEADERS}${current.cacheHeaders ? ', ETag' : ''}`;
     }
     return headers;
   }
@@ -577,6 +607,7 @@ export function createStandInEngine(options: StandInOptions = {}): StandInEngine
       if (fault?.body === 'drift-missing') reply.json = dropRequiredField(reply.json);
     }
     if (fault?.retryAfter !== undefined) reply.headers['Retry-After'] = fault.retryAfter;
+    if (current.cacheHeaders && reply.status === 200 && reply.json !== undefined) reply = cached(reply, path, req.headers['if-none-match']);
     Object.assign(reply.headers, { 'X-Request-Id': requestId }, corsHeaders(origin, false));
     return write(record, reply, fault?.stall);
   }
