@@ -61,7 +61,9 @@ async function execute<T>(state: ClientState, row: Endpoint<T>, url: string, wha
   const note = ({ headers }: Response): void => {
     const control = headers.get('Cache-Control') ?? '';
     const age = /\bmax-age=(\d+)/.exec(control);
-    entry.etag = headers.get('ETag') ?? undefined;
+    const tag = headers.get('ETag') ?? undefined;
+    // (A tag that looks like it holds a secret would be refused as If-None-Match on every refresh: not kept.)
+    entry.etag = tag && redactSecrets(tag) === tag ? tag : undefined;
     entry.ttl = /no-store/.test(control) ? -1 : /no-cache/.test(control) ? 0 : age ? 1000 * +age[1]! : undefined;
   };
   /**

@@ -177,6 +177,22 @@ describe('the client and caching headers', () => {
     expect(gets()[1]!.status).toBe(304);
   });
 
+  it('keeps no ETag that carries a secret-looking string (it would be refused as If-None-Match on every refresh)', async () => {
+    const secretTag = `"${['sk', 'live', 'x'.repeat(24)].join('_')}"`;
+    const client = make({
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const headers = new Headers(response.headers);
+        headers.set('ETag', secretTag);
+        return new Response(response.status === 304 ? null : await response.text(), { status: response.status, headers });
+      },
+    });
+    await getBalance(client);
+    later(5_100);
+    await getBalance(client);
+    expect(gets().map((sent) => [sent.status, sent.headers['if-none-match']])).toEqual([[200, undefined], [200, undefined]]);
+  });
+
   it('a 304 nobody asked for is an InvalidResponseError, not an empty answer', async () => {
     const client = make({ fetch: async () => new Response(null, { status: 304 }) });
     await expect(getBalance(client)).rejects.toBeInstanceOf(InvalidResponseError);
