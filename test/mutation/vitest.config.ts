@@ -1,8 +1,8 @@
 /// <reference types="vitest/config" />
 /**
  * The unit tests Stryker runs against each mutant (`npm run test:mutation`): the project's tests minus those that
- * build, bundle or stage the package from disk, or run the edge under workerd against the README's text, (they read the sandbox's instrumented files, not the module under
- * test) and without the type tests (a mutant changes values, not types).
+ * build, bundle or stage the package from disk, or check the edge's Worker against the README (they read the
+ * sandbox's copies of files, not the module under test) and without the type tests (a mutant changes values, not types).
  */
 import { defineConfig } from 'vite';
 
