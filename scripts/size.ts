@@ -34,7 +34,7 @@ export const budgets: readonly Budget[] = [
   { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_500, aim: 16_000 },
   // 18 -> 18.5 kB: share="tabs" bundles crossTab() into the widget (1.1 kB measured: 18,426 B).
   // 18.5 -> 18.7 kB: the same token loans, in the widget's crossTab() (+218 B: 18,661 B).
-  // 18.7 -> 18.9 kB: the caching headers (above), +187 B: 18,848 B.
+  // 18.7 -> 18.9 kB: the caching headers (above), +200 B: 18,861 B.
   { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_900, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
