@@ -110,6 +110,28 @@ export interface EdgeHandler {
   stats(): EdgeStats;
 }
 
+/**
+ * The Node adapter's fast path for cache hits (not public API). The adapter names a request by its raw form,
+ * `GET\n<number of raw header entries>\n<target>\n<raw header names and values, \n-joined>`, and passes that name
+ * as `ctx[fastPath]`. A name is only used when it has exactly as many lines as its count says (no line break inside
+ * the target or a value), so no two requests share one. When the full
+ * handler lets such a request through every check (bounds, secrets, method, allow-list, query, key, account), it
+ * remembers the verdict under that name; the refusals are pure functions of the raw request, so the same raw
+ * request again would pass them again. `handler[fastPath](name)` then answers a fresh hit for it without a
+ * `Request` or `Response`, or gives `undefined` (then the adapter runs the full handler).
+ */
+export const fastPath: unique symbol = Symbol.for('@stateset/browser/edge:fast-path');
+
+/** A hit, ready for `res.writeHead(status, headers)` (names and values in one list) and `res.end(body)`. */
+export interface FastAnswer {
+  status: 200 | 304;
+  headers: string[];
+  body: Uint8Array | undefined;
+}
+type FastLookup = (name: string) => Promise<FastAnswer | undefined> | undefined;
+/** What a request that passed every check was found to be (see `fastPath`). */
+interface Verdict { id: string; row: Endpoint; cacheKey: string; cors: Record<string, string>; ifNoneMatch: string | null }
+
 /** The response headers a page may read (the client's pacer reads the rate-limit ones). */
 export const exposedHeaders = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id, Age, ETag, X-StateSet-Edge, Warning';
 
@@ -259,6 +281,8 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
   const flights = new Map<string, Promise<Outcome>>();
   const ids = new Map<string, string>(); // key + account → its hash, the store's name for them
   const stats: EdgeStats = { upstream: 0, hits: 0, stale: 0, refused: 0, maxAge: 0 };
+  const verdicts = new Map<string, Verdict>(); // raw request → what it passed as (see `fastPath`)
+  const encoded = new WeakMap<StoredAnswer, Uint8Array>(); // a stored body's bytes, for the fast path
 
   const refuse = (status: number, code: string, message: string, headers?: Record<string, string>): Response => {
     stats.refused++;
@@ -351,11 +375,62 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     return flight;
   };
 
+  /** The CORS headers for a request's `Origin`. */
+  const corsFor = (origin: string | null): Record<string, string> => origin !== null && origins.has(origin)
+    ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+    : origins.size ? { Vary: 'Origin' } : {};
+
+  /** The headers of a stored answer served (one list for the full handler and the fast path), before CORS. */
+  const answerHeaders = (answer: StoredAnswer, kind: 'HIT' | 'MISS' | 'STALE' | 'REVALIDATING', ttl: number): Record<string, string> => {
+    const age = Math.max(0, now() - answer.stored);
+    stats.maxAge = Math.max(stats.maxAge, age);
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': `private, max-age=${Math.max(0, Math.floor((ttl - age) / 1000))}`,
+      Vary: 'Authorization, X-Account-Id',
+      ETag: answer.etag,
+      Age: String(Math.floor(age / 1000)),
+      'X-StateSet-Edge': kind,
+    };
+    if (answer.requestId) headers['X-Request-Id'] = answer.requestId;
+    if (kind === 'STALE' || kind === 'REVALIDATING') headers.Warning = '110 stateset-edge "Response is Stale"';
+    return headers;
+  };
+  /** Whether `If-None-Match` names the answer's ETag (weak or strong). */
+  const notModified = (ifNoneMatch: string | null, etag: string): boolean =>
+    ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag) ?? false;
+
+  /** The fast path (see `fastPath`): a fresh hit for a raw request whose verdict is remembered, else `undefined`. */
+  const fast: FastLookup = (name) => {
+    const verdict = verdicts.get(name);
+    if (!verdict) return undefined;
+    return (async () => {
+      const state = stateOf(verdict.id);
+      const ttl = ttlOf(state, verdict.row);
+      const stored = await (store ??= defaultStore()).get(verdict.cacheKey);
+      if (!stored || now() - stored.stored >= ttl) return undefined; // stale, missing: the full handler decides
+      stats.hits++;
+      const headers = answerHeaders(stored, 'HIT', ttl);
+      const { cors } = verdict;
+      if (cors.Vary) headers.Vary = `${headers.Vary}, ${cors.Vary}`;
+      if (cors['Access-Control-Allow-Origin']) {
+        headers['Access-Control-Allow-Origin'] = cors['Access-Control-Allow-Origin'];
+        headers['Access-Control-Expose-Headers'] = exposedHeaders;
+      }
+      const matches = notModified(verdict.ifNoneMatch, stored.etag);
+      let body = matches ? undefined : encoded.get(stored);
+      if (!matches && !body) encoded.set(stored, (body = new TextEncoder().encode(stored.body)));
+      const list: string[] = [];
+      for (const header in headers) list.push(header, headers[header]!);
+      list.push('Content-Length', String(body?.length ?? 0));
+      return { status: matches ? 304 : 200, headers: list, body };
+    })();
+  };
+
   const handler = async (request: Request, _env?: unknown, ctx?: EdgeContext): Promise<Response> => {
     const origin = request.headers.get('Origin');
-    const cors: Record<string, string> = origin !== null && origins.has(origin)
-      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
-      : origins.size ? { Vary: 'Origin' } : {};
+    const cors = corsFor(origin);
     const withCors = (response: Response): Response => {
       for (const [name, value] of Object.entries(cors)) {
         if (name === 'Vary') response.headers.append('Vary', value);
@@ -419,25 +494,20 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     if (id === undefined) ids.set(named, (id = await digest(named)));
     bound(ids, 1_000);
     const cacheKey = `${id} GET ${target}`;
+    // Every check is passed: the adapter's raw name for this request may skip them next time (see `fastPath`).
+    const raw = (ctx as { [fastPath]?: unknown } | undefined)?.[fastPath];
+    if (typeof raw === 'string' && raw.startsWith('GET\n') && raw.split('\n').length === 3 + Number(raw.slice(4, raw.indexOf('\n', 4)))) {
+      verdicts.delete(raw);
+      verdicts.set(raw, { id, row, cacheKey, cors, ifNoneMatch: request.headers.get('If-None-Match') });
+      bound(verdicts, 1_000);
+    }
     const state = stateOf(id);
     const ttl = ttlOf(state, row);
     const stored = await (store ??= defaultStore()).get(cacheKey);
 
     const serve = (answer: StoredAnswer, kind: 'HIT' | 'MISS' | 'STALE' | 'REVALIDATING'): Response => {
-      const age = Math.max(0, now() - answer.stored);
-      stats.maxAge = Math.max(stats.maxAge, age);
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/json; charset=utf-8',
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': `private, max-age=${Math.max(0, Math.floor((ttl - age) / 1000))}`,
-        Vary: 'Authorization, X-Account-Id',
-        ETag: answer.etag,
-        Age: String(Math.floor(age / 1000)),
-        'X-StateSet-Edge': kind,
-      };
-      if (answer.requestId) headers['X-Request-Id'] = answer.requestId;
-      if (kind === 'STALE' || kind === 'REVALIDATING') headers.Warning = '110 stateset-edge "Response is Stale"';
-      const matches = request.headers.get('If-None-Match')?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === answer.etag);
+      const headers = answerHeaders(answer, kind, ttl);
+      const matches = notModified(request.headers.get('If-None-Match'), answer.etag);
       return withCors(new Response(matches ? null : answer.body, { status: matches ? 304 : 200, headers }));
     };
     const visitorHeaders = (visitor: Bucket): Record<string, string> => ({
@@ -487,5 +557,5 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     if (outcome.failed && stored && age < ttl + staleIfError) return stats.stale++, serve(stored, 'STALE');
     return withCors(outcome.response());
   };
-  return Object.assign(handler, { stats: (): EdgeStats => ({ ...stats }) });
+  return Object.assign(handler, { stats: (): EdgeStats => ({ ...stats }), [fastPath]: fast });
 }
