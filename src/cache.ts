@@ -58,6 +58,8 @@ export interface Cache {
   <T>(key: string, load: Load<T>, call: CacheCall): Promise<T>;
   /** Stores an entry (made here, or by another tab). */
   put(key: string, entry: Entry): void;
+  /** The entry of `key`, whatever its age (absent from the caches of older copies of the library). */
+  get?(key: string): Entry | undefined;
   /** Forgets every entry and request in flight (those still finish for their callers, unstored). */
   clear(): void;
 }
@@ -145,6 +147,7 @@ export function createCache(bound: { max: number }): Cache {
     return entry && stale && !fresh ? stale(entry, run, call) : run(signal);
   }) as Cache;
   cache.put = put;
+  cache.get = (key) => entries.get(key);
   cache.clear = () => {
     entries.clear();
     flights = new Map();

@@ -5,6 +5,7 @@
  */
 import type { Cache, CacheCall, Entry, Load, Schema, Share } from './cache.js';
 import type { Pacer, Plan } from './pace.js';
+import { persistent, type PersistOptions } from './persist.js';
 
 /** Options of `crossTab()`. */
 export interface CrossTabOptions {
@@ -18,6 +19,14 @@ export interface CrossTabOptions {
    * @default 10000
    */
   wait?: number | undefined;
+  /**
+   * Keep answers across page loads too, in the origin's `localStorage` (`true`, or its bounds): the next page load
+   * answers from it first, within the call's TTL without a request, past it with `cache.swr` the stored value at once
+   * and one request in the background. Stored per key and account (by fingerprint), checked against the call's schema
+   * when read, never holding a secret; where storage is blocked or full, answers stay in memory, with no error.
+   * @default false
+   */
+  persist?: boolean | PersistOptions | undefined;
 }
 
 /** A `share` option for `createClient`; `close()` closes the channels it opened. */
@@ -59,7 +68,8 @@ interface Message {
  * @example const client = createClient({ publishableKey: 'pk_live_…', share: crossTab() });
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions = {}): CrossTab {
+export function crossTab({ name = 'stateset', wait = 10_000, persist = false }: CrossTabOptions = {}): CrossTab {
+  const { maxAge = 86_400_000 } = Object(persist) as PersistOptions;
   const channels: BroadcastChannel[] = [];
   /** The tabs' cache made for each of the realm's caches: clients of one key and account share one channel. */
   const made = new WeakMap<Cache, Cache>();
@@ -68,6 +78,9 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
     const known = made.get(cache);
     if (known) return known;
     const channelName = `${name}:${fingerprint(id)}`;
+    const store = persist ? persistent(`${channelName}:`, `${name}:lru`, fingerprint, Object(persist) as PersistOptions) : undefined;
+    /** The keys this page has looked up in `store` (once each: from then on, this page's cache and the tabs' answers are newer). */
+    const looked = new Set<string>();
     const channel = new BroadcastChannel(channelName);
     const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
     (channel as { unref?: () => void }).unref?.(); // Node (SSR): do not keep the process alive.
@@ -115,11 +128,31 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
       });
     };
     const shared = (<T>(key: string, load: Load<T>, call: CacheCall) => {
-      const { schema } = call;
+      const { schema, ttl, stale } = call;
+      if (store && !looked.has(key)) {
+        if (looked.size > 1000) looked.clear();
+        looked.add(key);
+        const kept = store.read(key, schema);
+        if (kept) cache.put(key, kept);
+      }
       const early = checked(received.get(key), schema);
       received.delete(key);
       if (early) cache.put(key, early);
-      return cache(key, async (flight, note) => {
+      /** Set when this call's load sent the request: its answer is then stored (whole, as the cache keeps it). */
+      let sent = false;
+      const keep = <V>(value: V): V => {
+        if (sent) {
+          sent = false;
+          // What the cache kept (none for a `no-store` answer); a cache of an older copy has no `get`: the value as sent.
+          const entry = cache.get ? cache.get(key) : { value, at: Date.now() };
+          if (entry) store!.write(key, entry, entry.at + (stale ? maxAge : ttl));
+        }
+        return value;
+      };
+      // With a store, what the cache answers (and, past the TTL with `stale`, what its background request answers) is
+      // stored once the cache has it.
+      const asked = store && stale ? { ...call, stale: (entry: Entry, run: (signal?: AbortSignal) => Promise<unknown>, again: CacheCall) => stale(entry, (signal) => run(signal).then(keep), again) } : call;
+      const answer = cache(key, async (flight, note) => {
         let entry = checked(await peer(key, flight), schema);
         if (entry) return entry.value as T; // the answer to the request in flight, like joining it here
         // Claim the URL across tabs before sending (a Web Lock, held until our answer is out): a tab that asks in
@@ -141,6 +174,7 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         post({ key, started: true });
         try {
           const value = await load(flight, note);
+          sent = true;
           received.delete(key); // an answer another tab sent meanwhile is older than ours
           post({ key, value, at: Date.now() });
           return value;
@@ -150,10 +184,12 @@ export function crossTab({ name = 'stateset', wait = 10_000 }: CrossTabOptions =
         } finally {
           release();
         }
-      }, call);
+      }, asked);
+      return store ? answer.then(keep) : answer;
     }) as Cache;
-    // Clearing forgets what other tabs sent too: the next calls go to the network (or wait for a tab already asking).
-    made.set(cache, Object.assign(shared, { put: cache.put, clear: () => (received.clear(), cache.clear()) }));
+    // Clearing forgets what other tabs sent too (and what this page stored): the next calls go to the network (or
+    // wait for a tab already asking).
+    made.set(cache, Object.assign(shared, { put: cache.put, clear: () => (received.clear(), store?.clear(), cache.clear()) }));
     return shared;
   };
   /** Per key, when each token is lent until as this tab knows it, and how to tell the others (one channel per key). */

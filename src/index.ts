@@ -35,5 +35,6 @@ export type { StaleOptions } from './stale.js';
 export type { Stale, Share, Cache, CacheCall, Entry, Load, Schema } from './cache.js';
 export { crossTab } from './cross-tab.js';
 export type { CrossTab, CrossTabOptions } from './cross-tab.js';
+export type { PersistOptions } from './persist.js';
 export type { Plan } from './pace.js';
 export type { CacheOptions } from './options.js';
