@@ -23,8 +23,9 @@ test('React 19: attributes, client, typed event listeners and a ref', () => {
   void <stateset-balance refresh={true} />;
   // @ts-expect-error a misspelt attribute does not compile
   void <stateset-balance publishable_key="pk_test_jsx" />;
-  // @ts-expect-error share is 'tabs' (sharing across page loads is not there yet)
   void <stateset-balance share="persist" />;
+  // @ts-expect-error share is 'tabs' or 'persist'
+  void <stateset-balance share="pages" />;
   // @ts-expect-error client is a client made by createClient, not its options
   void <stateset-balance client={{ publishableKey: 'pk_test_jsx' }} />;
 });

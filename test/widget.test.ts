@@ -267,7 +267,7 @@ describe('share="tabs": the widget opts in to crossTab()', () => {
   });
 
   it('(control) without the attribute, or with another value, the other tab asks again', async () => {
-    for (const share of [undefined, 'persist']) {
+    for (const share of [undefined, 'tab']) {
       api.reset();
       const key = freshKey();
       const other = otherTab(key);
@@ -295,6 +295,70 @@ describe('share="tabs": the widget opts in to crossTab()', () => {
     for (let count = 0; count < 5; count++) await widget.reload();
     expect(gets()).toHaveLength(6);
     expect(opened).toHaveLength(1);
+  });
+});
+
+describe('share="persist": the widget opts in to crossTab({ persist: true })', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  /** A new page load: a new realm, the widget mounted; returns it, its events and how many responses had arrived at each. */
+  const pageLoad = (key: string, responses: { count: number }) => {
+    newRealm();
+    document.body.replaceChildren();
+    const events: Array<{ amount: unknown; responses: number }> = [];
+    const widget = mount({ 'publishable-key': key, share: 'persist' });
+    widget.addEventListener('stateset:load', (event) => events.push({ amount: (event as CustomEvent<Balance>).detail.available[0]!.amount, responses: responses.count }));
+    return { widget, events };
+  };
+  const countResponses = () => {
+    const responses = { count: 0 };
+    const real = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (...args) => {
+      const response = await real(...args);
+      responses.count++;
+      return response;
+    });
+    return responses;
+  };
+
+  it('past the TTL, the next page load shows the stored balance before any response, then the refreshed one', async () => {
+    const key = freshKey();
+    const responses = countResponses();
+    const first = pageLoad(key, responses);
+    await loaded(first.widget);
+    expect(first.events).toEqual([{ amount: ssusd(key), responses: 1 }]);
+    vi.setSystemTime(Date.now() + 6_000); // the balance's TTL is 5 s
+    api.fault({ path: '/v1/account/balance', delay: 300 });
+    const second = pageLoad(key, responses);
+    await loaded(second.widget);
+    expect(second.events).toEqual([{ amount: ssusd(key), responses: 1 }]); // from storage: no response yet
+    await waitFor(() => expect(second.events).toHaveLength(2));
+    expect(second.events[1]).toEqual({ amount: ssusd(key), responses: 2 });
+    expect(gets()).toHaveLength(2);
+  });
+
+  it('within the TTL, the next page load shows the stored balance with no request and one event', async () => {
+    const key = freshKey();
+    const responses = countResponses();
+    await loaded(pageLoad(key, responses).widget);
+    vi.setSystemTime(Date.now() + 2_000);
+    const second = pageLoad(key, responses);
+    await loaded(second.widget);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second.events).toEqual([{ amount: ssusd(key), responses: 1 }]);
+    expect(gets()).toHaveLength(1);
+  });
+
+  it('(control) share="tabs" keeps nothing across page loads', async () => {
+    const key = freshKey();
+    newRealm();
+    await loaded(mount({ 'publishable-key': key, share: 'tabs' }));
+    newRealm();
+    document.body.replaceChildren();
+    await loaded(mount({ 'publishable-key': key, share: 'tabs' }));
+    expect(gets()).toHaveLength(2);
   });
 });
 

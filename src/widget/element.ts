@@ -29,7 +29,7 @@ const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 /**
  * The `<stateset-balance>` element.
  * Attributes: `publishable-key`, `api-base`, `account-id`, `share` (`tabs`: share with the origin's other tabs, as
- * `crossTab()`), `currency`, `locale`, `refresh` (seconds, at least 5), `label`.
+ * `crossTab()`; `persist`: with them and the next page loads, as `crossTab({ persist: true })`), `currency`, `locale`, `refresh` (seconds, at least 5), `label`.
  * Reflects `state` (`loading` | `loaded` | `error`) and `error-code`; fires `stateset:load` and `stateset:error`.
  */
 export class StateSetBalanceElement extends Base {
@@ -140,11 +140,16 @@ export class StateSetBalanceElement extends Base {
     root.append(box);
   }
 
-  async #load(fresh?: boolean): Promise<void> {
+  async #load(fresh?: boolean, again?: boolean): Promise<void> {
     this.#abort?.abort();
     clearTimeout(this.#timer);
     const controller = (this.#abort = new AbortController());
     const source = this.#key();
+    const share = this.#attr('share');
+    // A `share="persist"` widget's first read takes a stored answer however old (shown at once), then reads again: the
+    // answer of the refresh that started (a stored answer within its TTL: the same value, no request, no event).
+    const stale = source !== this.#source && share === 'persist' && typeof source === 'string';
+    const before = this.#balance;
     if (source !== this.#source) {
       this.#source = source;
       this.#balance = this.#error = undefined;
@@ -154,11 +159,13 @@ export class StateSetBalanceElement extends Base {
     try {
       this.#balance = await (typeof source === 'string'
         ? loadBalance(
-            { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id'), share: this.#attr('share') },
+            { publishableKey: this.getAttribute('publishable-key') ?? '', apiBase: this.#attr('api-base'), accountId: this.#attr('account-id'), share },
             controller.signal,
             fresh,
+            stale,
           )
         : getBalance(source, { signal: controller.signal, fresh }));
+      if (again && this.#balance === before) return void (this.#finish(controller), this.#schedule());
       this.#error = undefined;
       event = 'stateset:load';
     } catch (error) {
@@ -169,11 +176,18 @@ export class StateSetBalanceElement extends Base {
       event = 'stateset:error';
     }
     if (controller.signal.aborted) return;
+    this.#finish(controller);
+    this.dispatchEvent(new CustomEvent(event, { detail: this.#error ? { error: this.#error } : this.#balance, bubbles: true, composed: true }));
+    if (stale && !this.#error) return void this.#load(false, true);
+    this.#schedule();
+  }
+
+  /** A load is over: rendered, and the next one planned (by the caller, after its event). */
+  #finish(controller: AbortController): void {
+    if (controller.signal.aborted) return;
     this.#abort = undefined;
     this.#loadedAt = Date.now();
     this.#render();
-    this.dispatchEvent(new CustomEvent(event, { detail: this.#error ? { error: this.#error } : this.#balance, bubbles: true, composed: true }));
-    this.#schedule();
   }
 
   /** Plans the next refresh; none while the page is hidden, and none after a set-up error. Stale on return: loads at once. */

@@ -15,8 +15,12 @@ export interface StateSetBalanceAttributes {
   'api-base'?: string | undefined;
   /** The connected account to show. */
   'account-id'?: string | undefined;
-  /** `tabs`: share answers, requests in flight and the key's rate limit with the origin's other tabs (as `crossTab()`). @default undefined (this page only) */
-  share?: 'tabs' | undefined;
+  /**
+   * `tabs`: share answers, requests in flight and the key's rate limit with the origin's other tabs (as `crossTab()`);
+   * `persist`: with them and the next page loads too (as `crossTab({ persist: true })`: the stored balance shown at
+   * once, then refreshed). @default undefined (this page only)
+   */
+  share?: 'tabs' | 'persist' | undefined;
   /** The currency to show (`ssusd`, `usd`, …). @default the first available */
   currency?: string | undefined;
   /** A BCP 47 locale tag. @default the nearest `lang`, else the browser's */
