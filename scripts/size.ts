@@ -31,11 +31,14 @@ export const budgets: readonly Budget[] = [
   // 20 -> 20.1 kB: crossTab's pacer shared between tabs (the key's tokens as Web Locks), 20,019 B measured.
   // 20.1 -> 20.3 kB: crossTab's token loans posted between tabs, so a closed tab's tokens are not reused early (+223 B: 20,282 B).
   // 20.3 -> 20.5 kB: the caching headers (above), +193 B: 20,475 B.
-  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 20_500, aim: 16_000 },
+  // 20.5 -> 21.3 kB: issue 15's crossTab({ persist }), answers kept across page loads (localStorage, its LRU index,
+  // checks and quota handling: 0.73 kB on crossTab, measured before the headers and loans; 21,235 B with everything).
+  { id: 'all', label: 'everything in `@stateset/browser` (`dist/cdn/stateset.js`)', budget: 21_300, aim: 16_000 },
   // 18 -> 18.5 kB: share="tabs" bundles crossTab() into the widget (1.1 kB measured: 18,426 B).
   // 18.5 -> 18.7 kB: the same token loans, in the widget's crossTab() (+218 B: 18,661 B).
   // 18.7 -> 18.9 kB: the caching headers (above), +200 B: 18,861 B.
-  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 18_900, aim: 16_000 },
+  // 18.9 -> 19.9 kB: share="persist" bundles crossTab's persistence and staleWhileRevalidate (+980 B: 19,841 B).
+  { id: 'widget', label: '`dist/cdn/widget.js`', budget: 19_900, aim: 16_000 },
   // Issue 9 asks for 3 kB here. With the guard on every request, typed errors, the cache and the pacer on by default
   // we measure 4.4 kB (4.1 before the audits' defences: prototype-safe options, redaction, a body read bounded by
   // `timeout` for every kind of Response), 5.0 kB since issue 14 (+0.5 kB: unknown options refused with "did you mean",

@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * Cross-tab sharing and stale-while-revalidate are pulled in by importing them, not by a boolean: a page using
+ * Cross-tab sharing (with its persistence across page loads) and stale-while-revalidate are pulled in by importing them, not by a boolean: a page using
  * createClient + getBalance carries neither (bundled from src with esbuild, ky and zod external).
  */
 import { fileURLToPath } from 'node:url';
@@ -30,9 +30,14 @@ describe('opt-in features stay out of bundles that do not use them', () => {
     expect(plain.code).not.toContain('BroadcastChannel');
     expect(plain.bytes['src/cross-tab.ts']).toBeUndefined();
     expect(plain.bytes['src/stale.ts']).toBeUndefined();
+    expect(plain.code).not.toContain('localStorage');
+    expect(plain.bytes['src/persist.ts']).toBeUndefined();
     expect(swr.bytes['src/stale.ts']).toBeGreaterThan(150);
 
     expect(shared.code).toContain('BroadcastChannel');
     expect(shared.bytes['src/cross-tab.ts']).toBeGreaterThan(500);
+    // crossTab({ persist }) is an option, so crossTab carries the persistence (bytes reported in the README).
+    expect(shared.code).toContain('localStorage');
+    expect(shared.bytes['src/persist.ts']).toBeGreaterThan(500);
   });
 });

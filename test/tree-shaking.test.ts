@@ -45,6 +45,7 @@ const callMarkers: Record<string, RegExp> = {
   paginate: /\bpaginate\b/,
   'request() and the allow-list': /\bmatchPath\b|\ballowlist\b/,
   'opt-in cross-tab sharing': /BroadcastChannel/,
+  'opt-in persistence across page loads (crossTab({ persist }))': /localStorage/,
   'opt-in stale-while-revalidate': /\bstaleWhileRevalidate\b/,
 };
 /** Code no bundle of `.` may carry. */
