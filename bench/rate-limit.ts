@@ -24,6 +24,7 @@ import { REALM } from '../src/realm.js';
 import { loadBalance } from '../src/widget/registry.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 import { measureInChromium } from './chromium.js';
+import { measurePageLoads } from './page-loads.js';
 import { measureTabs } from './tabs.js';
 
 const api: StandIn = await startStandIn({ plan: 'free', now: () => Date.now() });
@@ -310,6 +311,19 @@ if (tabScenarios.length) {
       row(`9. 5 tabs × the same 60 URLs at the same instant, \`crossTab()\` (${where})`, 'GETs sent (429s) / failed',
         `**${r.gets} (${r.limited}) / ${r.failed}**`, '', '', '60 / 0', r.gets === 60 && r.failed === 0 ? 'yes' : 'no');
     }
+  }
+}
+
+// 10. 10 page loads in 60 s (simulated clock), balance + first product page, in Chromium (bench/page-loads.ts).
+if (wanted('10')) {
+  const loads = await measurePageLoads(api, nextKey());
+  if (loads) {
+    const { persist, none } = loads;
+    row('10. 10 page loads in 60 s, balance + first product page, Chromium (simulated clock)', 'GETs; loads 2-10 with the balance before any response',
+      `crossTab({ persist: true }) + swr: **${persist.gets}; ${persist.shownFirst} of 9**`, '', `without persist: ${none.gets}; ${none.shownFirst} of 9`, '≤ 11; 9 of 9',
+      persist.gets <= 11 && persist.shownFirst === 9 ? 'yes' : 'no');
+  } else {
+    footnotes.push('Scenario 10 skipped: no Chromium.');
   }
 }
 

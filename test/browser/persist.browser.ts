@@ -6,10 +6,10 @@
  * products come from storage with no request. The stand-in holds every balance answer 400 ms, and the page records
  * in order each response as it arrives and each value as it is shown: "before any response" is that order.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandIn, type StandIn } from '../../src/testing/server.js';
 import { calls, openPage } from './harness.js';
+import { pageLoads, shownFirst } from './page-loads.js';
 import { cdnDir, pagesDir } from './paths.js';
 import { startSite, type Site } from './site.js';
 
@@ -24,36 +24,13 @@ afterAll(async () => {
 });
 beforeEach(() => api.reset());
 
-const START = Date.UTC(2026, 0, 5, 9);
 const LOADS = 10;
-
-/** What one load logged, once both values are shown and every request it sent has been answered and stored. */
-async function pageLoad(page: Page, at: number, persist: boolean): Promise<string[]> {
-  await page.clock.setSystemTime(at);
-  await page.goto(`${site.origin}/page-loads.html${persist ? '' : '?persist=0'}`);
-  await page.waitForFunction(() => {
-    const log = (window as unknown as { __log: string[] }).__log ?? [];
-    return log.includes('shown balance') && log.includes('shown products');
-  });
-  // The background refresh: answered, then stored (its entry dated this load).
-  await page.waitForFunction(({ at, persist }) => {
-    const log = (window as unknown as { __log: string[] }).__log;
-    if (!log.includes('response /v1/account/balance')) return false;
-    if (!persist) return true;
-    const item = Object.keys(localStorage).map((name) => JSON.parse(localStorage.getItem(name)!) as { k?: string; e?: { at: number } })
-      .find((stored) => stored.k?.endsWith('/v1/account/balance'));
-    return (item?.e?.at ?? 0) >= at;
-  }, { at, persist });
-  return page.evaluate(() => (window as unknown as { __log: string[] }).__log);
-}
 
 /** Ten loads 6 s apart; each load's log. */
 async function tenLoads(persist: boolean): Promise<string[][]> {
   api.fault({ path: '/v1/account/balance', delay: 400 });
   const { page, pageErrors } = await openPage();
-  await page.clock.install({ time: START });
-  const logs: string[][] = [];
-  for (let load = 0; load < LOADS; load++) logs.push(await pageLoad(page, START + load * 6_000, persist));
+  const logs = await pageLoads(page, `${site.origin}/page-loads.html`, { loads: LOADS, persist });
   expect(pageErrors).toEqual([]);
   return logs;
 }
@@ -66,6 +43,7 @@ describe('10 page loads in 60 s: the balance and the first product page', () => 
     expect(calls(api.requests)).toHaveLength(LOADS + 1);
     // Load 1 waits for its answers; every later load shows both values before any response has arrived.
     expect(logs[0]!.indexOf('shown balance')).toBeGreaterThan(logs[0]!.indexOf('response /v1/account/balance'));
+    expect(shownFirst(logs)).toBe(LOADS - 1);
     for (const log of logs.slice(1)) {
       expect(log.slice(0, 2).sort()).toEqual(['shown balance', 'shown products']);
       expect(log.filter((line) => line.startsWith('response'))).toEqual(['response /v1/account/balance']);
@@ -76,5 +54,6 @@ describe('10 page loads in 60 s: the balance and the first product page', () => 
     const logs = await tenLoads(false);
     expect(calls(api.requests)).toHaveLength(2 * LOADS);
     for (const log of logs) expect(log.indexOf('shown balance')).toBeGreaterThan(log.indexOf('response /v1/account/balance'));
+    expect(shownFirst(logs)).toBe(0);
   });
 });
