@@ -204,6 +204,24 @@ describe('crossTab({ persist: true }) across page loads', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('a stored ETag survives the page load: past the TTL the refresh asks If-None-Match, and its 304 renews the stored answer', async () => {
+    const asked: Array<string | null> = [];
+    const etagged = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      asked.push(request.headers.get('If-None-Match'));
+      if (request.headers.get('If-None-Match') === '"b1"') return new Response(null, { status: 304, headers: { ETag: '"b1"' } });
+      return new Response(JSON.stringify(balanceBody('1.00')), { headers: { 'Content-Type': 'application/json', ETag: '"b1"' } });
+    };
+    await getBalance(load({ ...swr, fetch: etagged }));
+    expect(onlyItem()[1].e).toMatchObject({ etag: '"b1"' });
+    vi.advanceTimersByTime(6_000);
+    const renewedAt = Date.now();
+    expect((await getBalance(load({ ...swr, fetch: etagged }))).available[0]!.amount).toBe('1.00');
+    await vi.waitFor(() => expect(onlyItem()[1].e.at).toBeGreaterThanOrEqual(renewedAt));
+    expect(asked).toEqual([null, '"b1"']);
+    expect(onlyItem()[1].e).toMatchObject({ etag: '"b1"', value: balanceBody('1.00') });
+  });
+
   it('clearCache also forgets what the key and account stored: the next page load asks again', async () => {
     const client = load();
     await getBalance(client);
