@@ -56,6 +56,9 @@ interface Message {
   /** The value and when it was answered; both absent when the request failed. */
   value?: unknown;
   at?: number;
+  /** What the server said of it (the ETag, its `max-age`), when it did: see `Entry`. */
+  etag?: string | undefined;
+  ttl?: number | undefined;
 }
 
 /**
@@ -92,11 +95,11 @@ export function crossTab({ name = 'stateset', wait = 10_000, persist = false }: 
     // Other tabs' answers, unchecked: each is checked against the row's schema when this tab asks for its key.
     const received = new Map<string, Entry>();
     channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      const { key, started, value, at } = Object(data) as Message;
+      const { key, started, value, at, etag, ttl } = Object(data) as Message;
       if (typeof key !== 'string') return; // not one of ours
       if (started) return void startedAt.set(key, Date.now());
       startedAt.delete(key);
-      const entry = typeof at === 'number' ? { value, at } : undefined;
+      const entry = typeof at === 'number' ? { value, at, etag: typeof etag == 'string' ? etag : undefined, ttl: typeof ttl == 'number' ? ttl : undefined } : undefined;
       if (entry) {
         received.delete(key);
         received.set(key, entry);
@@ -106,7 +109,7 @@ export function crossTab({ name = 'stateset', wait = 10_000, persist = false }: 
     };
     /** A peer's entry if the schema accepts its value, answered no later than now (each call's TTL then decides). */
     const checked = (entry: Entry | undefined, schema?: Schema): Entry | undefined =>
-      entry && schema?.safeParse(entry.value).success ? { value: entry.value, at: Math.min(entry.at, Date.now()) } : undefined;
+      entry && schema?.safeParse(entry.value).success ? { ...entry, at: Math.min(entry.at, Date.now()) } : undefined;
     /** A peer's answer for `key` if one is on its way (up to `wait`), else `undefined` at once. */
     const peer = async (key: string, signal?: AbortSignal): Promise<Entry | undefined> => {
       const left = (startedAt.get(key) ?? -Infinity) + wait - Date.now();
@@ -176,7 +179,7 @@ export function crossTab({ name = 'stateset', wait = 10_000, persist = false }: 
           const value = await load(flight, note);
           sent = true;
           received.delete(key); // an answer another tab sent meanwhile is older than ours
-          post({ key, value, at: Date.now() });
+          post({ key, value, at: Date.now(), etag: note?.etag, ttl: note?.ttl });
           return value;
         } catch (error) {
           post({ key });

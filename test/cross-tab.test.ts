@@ -87,6 +87,22 @@ describe('crossTab()', () => {
     expect(gets()).toHaveLength(1);
   });
 
+  it('what the server said of an answer travels with it: another tab keeps it no longer than max-age, and revalidates with its ETag', async () => {
+    api.setOptions({ cacheHeaders: true });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const [a, b] = [tab({ cache: { ttl: 60_000 } }), tab({ cache: { ttl: 60_000 } })]; // the server says 5 s
+      await getBalance(a);
+      await deliver();
+      vi.setSystemTime(Date.now() + 5_100);
+      await getBalance(b); // past the server's max-age: b asks, with a's ETag
+      expect(gets().map((sent) => [sent.status, sent.headers['if-none-match']?.startsWith('"')])).toEqual([[200, undefined], [304, true]]);
+    } finally {
+      vi.useRealTimers();
+      api.setOptions({ cacheHeaders: false });
+    }
+  });
+
   it('five tabs asking for what one is already fetching cost one request', async () => {
     const tabs = [tab(), tab(), tab(), tab(), tab()];
     api.fault({ path: '/v1/account/balance', delay: 400 });
