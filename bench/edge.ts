@@ -8,6 +8,8 @@
  * 3. A simulated day, 1,000 visitors an hour: upstream within the daily limit; the oldest answer served.
  * 4. Upstream answers 503 (then 429) for 30 s with answers stored: visitor errors.
  * 5. Served from the edge's cache, Node adapter, autocannon on loopback, against a bare node:http server of the same bytes.
+ * 6. A cold storefront page in Chromium, balance + 4 list pages, upstream 50 ms: the edge on the page's origin against
+ *    the API direct (bench/edge-page.ts).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +22,7 @@ import { createEdgeHandler, memoryStore, type EdgeHandler } from '../src/edge/in
 import { listen } from '../src/edge/node/index.js';
 import { createClient, getBalance, listProducts } from '../src/index.js';
 import { startStandIn } from '../src/testing/server.js';
+import { measureColdPage } from './edge-page.js';
 
 let clock = Date.now();
 const now = (): number => clock;
@@ -165,6 +168,17 @@ if (wanted('5')) {
     '≥ 50 %', edgeRate >= bareRate / 2 ? '✓' : '✗');
   bare.close();
   await edge.close();
+}
+
+if (wanted('6')) {
+  const cold = await measureColdPage();
+  if (cold) {
+    const { direct, edge } = cold;
+    row('cold storefront page (balance + 4 list pages), Chromium, upstream 50 ms, a new context and key each load', `edge on the page's origin: **${edge.preflights} preflights, ${edge.ms.toFixed(0)} ms** to all data; API direct (another origin): ${direct.preflights} preflights, ${direct.ms.toFixed(0)} ms (${(edge.ms / direct.ms).toFixed(2)}×; medians of ${cold.runs} alternated loads, ${edge.gets} upstream GETs each; load average ${os.loadavg()[0]!.toFixed(1)})`,
+      '0 preflights; time measured against direct', edge.preflights === 0 ? '✓' : '✗');
+  } else {
+    row('cold storefront page, Chromium', 'skipped: no Chromium', '0 preflights', '');
+  }
 }
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, stand-in on the Free plan\n`);
