@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import ky from 'ky';
 import { createClient, getBalance, listProducts, type ClientOptions } from '../src/index.js';
 import { createPacer, plans } from '../src/pace.js';
-import { REALM } from '../src/realm.js';
+import { newRealm } from './new-realm.js';
 import { loadBalance } from '../src/widget/registry.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
 import { measureInChromium } from './chromium.js';
@@ -207,13 +207,6 @@ if (wanted('4')) {
     footnotes.push('⁵ skipped: no Chromium at test/browser/paths.ts chromiumPath (apt-get install -y chromium).');
   }
 }
-
-/** A new registry, as another page would start with (the clients made before keep their states: they still work). */
-const newRealm = () => {
-  const global = globalThis as unknown as Record<symbol, { states: WeakMap<object, unknown> } | undefined>;
-  const states = global[Symbol.for(REALM)]?.states ?? new WeakMap();
-  global[Symbol.for(REALM)] = { pacers: new Map(), caches: new Map(), states } as never;
-};
 
 // 5. 4 clients of one key × 50 distinct list calls at once.
 if (wanted('5')) {

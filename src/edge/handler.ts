@@ -223,7 +223,7 @@ interface KeyState {
   day: number;
   spent: number;
   urls: Set<string>;
-  /** Until when upstream is taken to be failing (its last answer a 429, 5xx, timeout or network error): stored answers are served at once meanwhile. */
+  /** 0, or until when upstream is left alone after its last answer was a failure (a 429, 5xx, timeout or network error): while it is not 0, stored answers are served at once, and past it one refresh runs in the background. */
   failing: number;
 }
 
@@ -518,15 +518,25 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
 
     const age = stored ? now() - stored.stored : Infinity;
     if (stored && age < ttl) return stats.hits++, serve(stored, 'HIT');
-    if (stored && age < ttl + staleIfError && now() < state.failing) return stats.stale++, serve(stored, 'STALE');
     const refresh = (): Promise<Outcome> => collapse(cacheKey, async () => {
       const outcome = await load(state, row, cacheKey, `${upstream}${target}`, upstreamHeaders);
-      // A failing upstream is left alone for its Retry-After (1 s without one) while stored answers are served.
-      if ('failed' in outcome && outcome.failed) state.failing = now() + 1_000 * Math.max(1, Math.min(60, Number(outcome.retryAfter) || 1));
+      // A failing upstream is left alone for its Retry-After (1 s without one) while stored answers are served;
+      // an answer ends the outage.
+      if ('answer' in outcome) state.failing = 0;
+      else if (outcome.failed) state.failing = now() + 1_000 * Math.max(1, Math.min(60, Number(outcome.retryAfter) || 1));
       return outcome;
     });
     const upstreamHeaders = new Headers({ Authorization: `Bearer ${key}`, Accept: 'application/json' });
     if (account) upstreamHeaders.set('X-Account-Id', account);
+    if (stored && age < ttl + staleIfError && state.failing) {
+      // Upstream is failing: the stored answer now, never behind the pacer's pause; after the Retry-After, one
+      // refresh in the background tries again.
+      if (now() >= state.failing) {
+        const running = refresh();
+        ctx?.waitUntil?.(running);
+      }
+      return stats.stale++, serve(stored, 'STALE');
+    }
     if (stored && age < ttl + swr) {
       // Stale while revalidate: this visitor gets the stored answer now; one refresh runs for everyone.
       const running = refresh();

@@ -151,9 +151,33 @@ describe('staleness', () => {
     expect(during.headers.get('X-StateSet-Edge')).toBe('STALE');
     expect(upstream()).toHaveLength(3);
     api.clearFaults();
-    time += 2_000;
-    expect((await handler(get('/products?limit=1'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('MISS');
+    time += 2_000; // past the pause: this visitor still gets the stored answer at once, and one refresh runs behind it
+    const waits: Promise<unknown>[] = [];
+    const after = await handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.1', waitUntil: (promise) => waits.push(promise) });
+    expect(after.headers.get('X-StateSet-Edge')).toBe('STALE');
+    expect(waits).toHaveLength(1);
+    await Promise.all(waits);
     expect(upstream()).toHaveLength(4);
+    // The refresh got an answer: the outage is over for every URL of the key, and a miss goes upstream again.
+    expect((await handler(get('/products?limit=1'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('HIT');
+    expect((await handler(get('/account/balance'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('MISS');
+    expect(upstream()).toHaveLength(5);
+  });
+
+  it('while the pacer still holds a 429\'s pause (its spread past the Retry-After), stored answers come at once, not behind it', async () => {
+    const handler = edge({ staleWhileRevalidate: 0 });
+    await handler(get('/account/balance'), undefined, ctx());
+    time += 10_000;
+    api.fault({ status: 429, retryAfter: '1' });
+    expect((await handler(get('/account/balance'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('STALE');
+    // 1 s on: the Retry-After is over, but the pacer's pause ends at a random time in [1 s, 2 s) and the simulated
+    // clock does not move while a request waits, so an answer queued behind the pause would never come.
+    time += 1_000;
+    const waits: Promise<unknown>[] = [];
+    const answer = await handler(get('/account/balance'), undefined, { clientIp: '203.0.113.1', waitUntil: (promise) => waits.push(promise) });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('X-StateSet-Edge')).toBe('STALE');
+    expect(waits).toHaveLength(1); // the refresh, waiting for the pacer in the background
   });
 
   it('serves the last good answer when upstream cannot be reached', async () => {
