@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { AbortError, clearCache, createClient, crossTab, getBalance, listProducts, type Client, type ClientOptions, type CrossTab } from '../src/index.js';
 import { accountBalance } from '../src/testing/data.js';
 import { startStandIn, type StandIn } from '../src/testing/server.js';
+import { deliver, started } from './broadcast.js';
 import { newRealm } from './setup.js';
 
 let api: StandIn;
@@ -30,49 +31,6 @@ const tab = (options: Partial<ClientOptions> = {}, wait?: number): Client => {
   return createClient({ publishableKey: 'pk_test_tabs1', apiBase: api.url, retry: 0, share, ...options });
 };
 const gets = () => api.requests.filter((sent) => sent.method === 'GET');
-/**
- * BroadcastChannel, counting: `deliver()` resolves once every message posted so far has reached every other open
- * channel of its name, and that channel's own handlers have run (it posts messages as tasks).
- */
-const pending = new Map<BroadcastChannel, number>(); // per open channel, the messages on their way to it
-const posts: unknown[] = [];
-let onArrival = (): void => undefined;
-globalThis.BroadcastChannel = class extends BroadcastChannel {
-  constructor(name: string) {
-    super(name);
-    pending.set(this, 0);
-    this.addEventListener('message', () => {
-      pending.set(this, pending.get(this)! - 1);
-      onArrival();
-    });
-  }
-  override postMessage(message: unknown): void {
-    for (const [other, count] of pending) if (other !== this && other.name === this.name) pending.set(other, count + 1);
-    posts.push(message);
-    super.postMessage(message);
-    onArrival();
-  }
-  override close(): void {
-    pending.delete(this);
-    super.close();
-  }
-};
-const when = (done: () => boolean) => new Promise<void>((resolve) => {
-  // (A task later: the message's other handlers, the library's, run after this counter.)
-  onArrival = () => {
-    if (!done()) return;
-    onArrival = () => undefined;
-    setTimeout(resolve, 0);
-  };
-  onArrival();
-});
-const deliver = () => when(() => [...pending.values()].every((count) => count <= 0));
-/** Resolves once a tab has said it started a request, and the others have heard it. */
-const started = () => {
-  const from = posts.length;
-  return when(() => posts.slice(from).some((message) => (message as { started?: boolean } | null)?.started) && [...pending.values()].every((count) => count <= 0));
-};
-
 describe('crossTab()', () => {
   it('is available where the tests run', () => {
     expect(typeof BroadcastChannel).toBe('function');

@@ -9,6 +9,7 @@ import { createClient, crossTab, getBalance, type Balance, type StateSetError } 
 import { StateSetBalanceElement } from '../src/widget/index.js';
 import { accountBalance } from '../src/testing/data.js';
 import { HOSTILE_MARKUP, startStandIn, type StandIn } from '../src/testing/server.js';
+import { deliver } from './broadcast.js';
 import { newRealm } from './setup.js';
 
 let api: StandIn;
@@ -250,8 +251,6 @@ describe('share="tabs": the widget opts in to crossTab()', () => {
     newRealm();
     return { client, close: () => share.close() };
   };
-  /** BroadcastChannel delivers as a task. */
-  const deliver = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   it('the widget’s answer reaches the other tabs: the next tab to ask sends nothing', async () => {
     const key = freshKey();
@@ -346,7 +345,9 @@ describe('share="persist": the widget opts in to crossTab({ persist: true })', (
     vi.setSystemTime(Date.now() + 2_000);
     const second = pageLoad(key, responses);
     await loaded(second.widget);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A task later, a refresh started by this load would have called fetch (no timer stands before it: no other tab asks).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(globalThis.fetch).toHaveBeenCalledTimes(1);
     expect(second.events).toEqual([{ amount: ssusd(key), responses: 1 }]);
     expect(gets()).toHaveLength(1);
   });
