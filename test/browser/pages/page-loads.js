@@ -3,6 +3,14 @@
 // arrives (the client's fetch resolving) and each value as it is put on screen: window.__log.
 import { createClient, crossTab, getBalance, listProducts, staleWhileRevalidate } from '/cdn/stateset.js';
 
+// ?at=<ms since the epoch>: the page's clock starts there (a simulated clock for engines whose automation has none;
+// Chromium's tests use playwright's page.clock instead). Set before any call: the library reads Date.now per call.
+const at = Number(new URLSearchParams(location.search).get('at'));
+if (at) {
+  const skew = at - Date.now();
+  const realNow = Date.now;
+  Date.now = () => realNow() + skew;
+}
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
 const log = (window.__log = []);
 const persist = new URLSearchParams(location.search).get('persist') !== '0';
