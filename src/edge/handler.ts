@@ -130,7 +130,7 @@ export interface FastAnswer {
 }
 type FastLookup = (name: string) => Promise<FastAnswer | undefined> | undefined;
 /** What a request that passed every check was found to be (see `fastPath`). */
-interface Verdict { id: string; row: Endpoint; cacheKey: string; cors: Record<string, string>; ifNoneMatch: string | null }
+interface Verdict { keyId: string; row: Endpoint; cacheKey: string; cors: Record<string, string>; ifNoneMatch: string | null }
 
 /** The response headers a page may read (the client's pacer reads the rate-limit ones). */
 export const exposedHeaders = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id, Age, ETag, X-StateSet-Edge, Warning';
@@ -406,7 +406,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     const verdict = verdicts.get(name);
     if (!verdict) return undefined;
     return (async () => {
-      const state = stateOf(verdict.id);
+      const state = stateOf(verdict.keyId);
       const ttl = ttlOf(state, verdict.row);
       const stored = await (store ??= defaultStore()).get(verdict.cacheKey);
       if (!stored || now() - stored.stored >= ttl) return undefined; // stale, missing: the full handler decides
@@ -489,19 +489,23 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     if (account && !accountPattern.test(account)) return withCors(refuse(400, 'parameter_invalid', 'X-Account-Id must be letters, digits, "_" or "-".'));
 
     // 6. The cache: by key, account, method and normalised URL. The key itself is hashed out of the store's keys.
+    // The cache is the key's and the account's; the budget (pacer, day) is the key's alone, as the API counts it,
+    // so no X-Account-Id a visitor makes up opens another budget.
     const named = `${key}\n${account}`;
     let id = ids.get(named);
     if (id === undefined) ids.set(named, (id = await digest(named)));
+    let keyId = ids.get(key);
+    if (keyId === undefined) ids.set(key, (keyId = await digest(key)));
     bound(ids, 1_000);
     const cacheKey = `${id} GET ${target}`;
     // Every check is passed: the adapter's raw name for this request may skip them next time (see `fastPath`).
     const raw = (ctx as { [fastPath]?: unknown } | undefined)?.[fastPath];
     if (typeof raw === 'string' && raw.startsWith('GET\n') && raw.split('\n').length === 3 + Number(raw.slice(4, raw.indexOf('\n', 4)))) {
       verdicts.delete(raw);
-      verdicts.set(raw, { id, row, cacheKey, cors, ifNoneMatch: request.headers.get('If-None-Match') });
+      verdicts.set(raw, { keyId, row, cacheKey, cors, ifNoneMatch: request.headers.get('If-None-Match') });
       bound(verdicts, 1_000);
     }
-    const state = stateOf(id);
+    const state = stateOf(keyId);
     const ttl = ttlOf(state, row);
     const stored = await (store ??= defaultStore()).get(cacheKey);
 

@@ -212,6 +212,13 @@ describe('budget', () => {
     expect(upstream()).toHaveLength(4);
   });
 
+  it('counts the day per key: other X-Account-Id values spend the same daily limit', async () => {
+    const handler = edge({ plan: { perSecond: 100, burst: 100, daily: 3 }, staleWhileRevalidate: 0, staleIfError: 0 });
+    for (const account of ['acct_a', 'acct_b', 'acct_c']) expect((await handler(get('/account/balance', { 'X-Account-Id': account }), undefined, ctx())).status).toBe(200);
+    expect((await handler(get('/account/balance', { 'X-Account-Id': 'acct_d' }), undefined, ctx())).status).toBe(429);
+    expect(upstream()).toHaveLength(3);
+  });
+
   it('never sends upstream faster than the plan (the pacer): no 429 from a stand-in on the same plan', async () => {
     api.setOptions({ plan: { perSecond: 20, burst: 3 } });
     time = Date.now();
@@ -220,6 +227,18 @@ describe('budget', () => {
     const handler = edge({ plan: { perSecond: 20, burst: 3 }, now: realNow, store: memoryStore(), visitorMisses: { perSecond: 100, burst: 100 } });
     const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => handler(get(`/products?limit=${index + 1}`), undefined, ctx())));
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(upstream().map((request) => request.status)).toEqual(Array(10).fill(200));
+    api.setOptions({ now: () => time });
+  });
+
+  it('keeps one budget per key whatever X-Account-Id says: made-up accounts open no second pacer (no 429 from a stand-in on the plan)', async () => {
+    api.setOptions({ plan: { perSecond: 20, burst: 3 } });
+    const realNow = () => Date.now();
+    api.setOptions({ now: realNow });
+    const handler = edge({ plan: { perSecond: 20, burst: 3 }, now: realNow, store: memoryStore(), visitorMisses: { perSecond: 100, burst: 100 } });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => handler(get('/account/balance', { 'X-Account-Id': `acct_${index}` }), undefined, ctx())));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(new Set(upstream().map((request) => request.headers['x-account-id'])).size).toBe(10); // ten cache entries
     expect(upstream().map((request) => request.status)).toEqual(Array(10).fill(200));
     api.setOptions({ now: () => time });
   });
