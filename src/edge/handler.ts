@@ -13,6 +13,7 @@ import { matchPath, type Endpoint } from '../endpoint.js';
 import { findSecret } from '../key.js';
 import { normalizeApiBase } from '../options.js';
 import { createPacer, plans, type Pacer } from '../pace.js';
+import { pacedHeaders, type Coordinator, type Grant } from './coordinator.js';
 import { defaultStore, type EdgeStore, type StoredAnswer } from './store.js';
 
 /** A rate limit with the daily limit: `'free'` (10/s, burst 20, 1,000 a day), `'starter'`, `'growth'`, or your own. */
@@ -82,6 +83,15 @@ export interface EdgeOptions {
   fetch?: ((input: string, init: RequestInit) => Promise<Response>) | undefined;
   /** The clock. @default Date.now */
   now?: (() => number) | undefined;
+  /**
+   * One budget for the key across every location: the key's coordinator, given the key's id (a SHA-256 of the key,
+   * never the key). On Workers, the `KeyBudget` Durable Object's stub; each location then asks it for a slot before
+   * sending upstream, and the pacer and the day's count are the key's, not the location's. Answers stay in each
+   * location's own cache. Without it, each location paces and counts the day on its own.
+   * @default undefined
+   * @example coordinator: (id) => env.STATESET_BUDGET.get(env.STATESET_BUDGET.idFromName(id))
+   */
+  coordinator?: ((id: string) => Coordinator) | undefined;
 }
 
 /** What the platform passes beside the request: `waitUntil` (Workers, the Node adapter) and the socket's address (Node). */
@@ -219,10 +229,14 @@ type Bucket = ReturnType<typeof bucket>;
 
 /** What the edge keeps per key: its pacer, today's spend and the URLs in use today. */
 interface KeyState {
+  /** The key's id: a hash of the key, the coordinator's name for it. */
+  id: string;
   pacer: Pacer;
   day: number;
   spent: number;
   urls: Set<string>;
+  /** URLs in use today across every location, as the coordinator last said (0 without one). */
+  shared: number;
   /** 0, or until when upstream is left alone after its last answer was a failure (a 429, 5xx, timeout or network error): while it is not 0, stored answers are served at once, and past it one refresh runs in the background. */
   failing: number;
 }
@@ -293,33 +307,43 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     const day = Math.floor(now() / DAY);
     let state = states.get(id);
     if (state) states.delete(id);
-    else state = { pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), failing: 0 };
-    if (state.day !== day) Object.assign(state, { day, spent: 0, urls: new Set() });
+    else state = { id, pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), shared: 0, failing: 0 };
+    if (state.day !== day) Object.assign(state, { day, spent: 0, urls: new Set(), shared: 0 });
     states.set(id, state);
     bound(states, 1_000);
     return state;
   };
 
   const ttlOf = (state: KeyState, row: Endpoint): number =>
-    stretchedTtl(row.ttl, state.urls.size, (state.day + 1) * DAY - now(), plan.daily - state.spent);
+    stretchedTtl(row.ttl, Math.max(state.urls.size, state.shared), (state.day + 1) * DAY - now(), plan.daily - state.spent);
 
   /** One upstream request, paced and counted against the day; its answer validated and stored. */
   const load = async (state: KeyState, row: Endpoint, cacheKey: string, target: string, headers: Headers): Promise<Outcome> => {
     const failure = (status: number, code: string, message: string, extra?: Record<string, string>): Outcome =>
       ({ response: () => apiError(status, code, message, extra), failed: true });
-    if (state.spent >= plan.daily) {
-      const wait = Math.ceil(((state.day + 1) * DAY - now()) / 1000);
-      return failure(429, 'rate_limit_exceeded', `The key's daily limit (${plan.daily}) is spent; it resets at midnight UTC.`, { 'Retry-After': String(wait) });
-    }
+    const spentDay = (ms: number) => failure(429, 'rate_limit_exceeded', `The key's daily limit (${plan.daily}) is spent; it resets at midnight UTC.`, { 'Retry-After': String(Math.ceil(ms / 1000)) });
+    const coordinator = options.coordinator?.(state.id);
+    if (!coordinator && state.spent >= plan.daily) return spentDay((state.day + 1) * DAY - now());
     const signal = AbortSignal.timeout(timeout);
     let wait: number;
     try {
-      wait = await state.pacer.take(signal);
+      if (coordinator) {
+        // The key's coordinator paces and counts for every location; it answers when this request may go.
+        const body = JSON.stringify({ plan: { ...plan, daily: Math.min(plan.daily, Number.MAX_SAFE_INTEGER) }, url: cacheKey, timeout });
+        const answer = await coordinator.fetch('https://coordinator/take', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal });
+        const grant = (answer.ok ? await answer.json() : undefined) as Grant | undefined;
+        if (typeof grant?.wait !== 'number' || typeof grant.spent !== 'number' || typeof grant.urls !== 'number') throw new Error('no grant');
+        [state.spent, state.shared] = [grant.spent, grant.urls];
+        if (grant.daily) return spentDay(grant.wait);
+        wait = grant.wait;
+      } else {
+        wait = await state.pacer.take(signal);
+      }
     } catch {
       return failure(504, 'upstream_unavailable', `No upstream slot within ${timeout} ms.`);
     }
     if (wait > 0) return failure(429, 'rate_limit_exceeded', 'The API asked the edge to pause; retry later.', { 'Retry-After': String(Math.ceil(wait / 1000)) });
-    state.spent++;
+    if (!coordinator) state.spent++;
     state.urls.add(cacheKey);
     stats.upstream++;
     let response: Response | undefined;
@@ -361,7 +385,18 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     } catch {
       return failure(signal.aborted ? 504 : 502, 'upstream_unavailable', signal.aborted ? `The API did not answer within ${timeout} ms.` : 'The API could not be reached.');
     } finally {
-      state.pacer.see(response);
+      if (coordinator) {
+        // How it ended, for the key's pacer (a 429 pauses every location): the status and the headers it reads.
+        const headers: Record<string, string> = {};
+        for (const name of pacedHeaders) {
+          const value = response?.headers.get(name);
+          if (value) headers[name] = value;
+        }
+        const body = JSON.stringify({ status: response?.status ?? null, headers });
+        await coordinator.fetch('https://coordinator/see', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(timeout) }).catch(() => undefined);
+      } else {
+        state.pacer.see(response);
+      }
     }
   };
 

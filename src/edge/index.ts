@@ -4,5 +4,7 @@
  */
 export { createEdgeHandler, stretchedTtl, exposedHeaders, dailyLimits } from './handler.js';
 export type { EdgeOptions, EdgePlan, EdgeContext, EdgeHandler, EdgeStats } from './handler.js';
+export { KeyBudget } from './coordinator.js';
+export type { Coordinator, Grant } from './coordinator.js';
 export { memoryStore, cacheApiStore, defaultStore } from './store.js';
 export type { EdgeStore, StoredAnswer, MemoryStoreOptions, CacheLike } from './store.js';

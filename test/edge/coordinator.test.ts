@@ -1,0 +1,100 @@
+// @vitest-environment node
+/**
+ * One budget for a key across locations: two edge handlers, each with a cache of its own (two Cloudflare locations),
+ * sharing the key's `KeyBudget` (the Durable Object class, here a plain object behind the `Coordinator` interface),
+ * against a stand-in that enforces the plan per key. The same class in workerd: workers.test.ts.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEdgeHandler, KeyBudget, memoryStore, type EdgeOptions } from '../../src/edge/index.js';
+import { startStandIn, type StandIn } from '../../src/testing/server.js';
+
+const KEY = 'pk_test_coordinated1';
+let api: StandIn;
+beforeAll(async () => { api = await startStandIn(); });
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+const upstream = () => api.requests.filter((request) => request.method === 'GET');
+const get = (path: string) => new Request(`https://shop.example/v1${path}`, { headers: { Authorization: `Bearer ${KEY}` } });
+/** A location: its own handler and store; with `budget`, that budget is its coordinator for every key. */
+const location = (budget: KeyBudget | undefined, options: EdgeOptions = {}) => {
+  const names: string[] = [];
+  const handler = createEdgeHandler({
+    upstream: api.url, store: memoryStore(), visitorMisses: { perSecond: 1_000, burst: 1_000 }, ...options,
+    ...(budget && { coordinator: (id: string) => (names.push(id), { fetch: (input: string, init: RequestInit) => budget.fetch(new Request(input, init)) }) }),
+  });
+  return { handler, names };
+};
+const misses = (handler: ReturnType<typeof location>['handler'], from: number, count: number) =>
+  Promise.all(Array.from({ length: count }, (_, index) => handler(get(`/products?limit=${from + index}`), undefined, { clientIp: '203.0.113.9' })));
+
+describe('KeyBudget: one pacer and one day for a key, across locations', () => {
+  it('two locations × 6 distinct misses at once, burst 4: not one 429 upstream, every visitor answered', async () => {
+    api.setOptions({ plan: { perSecond: 20, burst: 4 } });
+    const budget = new KeyBudget();
+    const [a, b] = [location(budget, { plan: { perSecond: 20, burst: 4 } }), location(budget, { plan: { perSecond: 20, burst: 4 } })];
+    const answers = [...await Promise.all([misses(a.handler, 1, 6), misses(b.handler, 11, 6)])].flat();
+    expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
+    expect(upstream()).toHaveLength(12);
+    expect(upstream().filter((request) => request.status === 429)).toHaveLength(0);
+    // The coordinator is named by a hash of the key, never the key.
+    expect(new Set([...a.names, ...b.names]).size).toBe(1);
+    expect(a.names[0]).not.toContain(KEY);
+    api.setOptions({ plan: false });
+  });
+
+  it('(control) without it each location paces alone: together they go over the key\'s plan and get 429s', async () => {
+    api.setOptions({ plan: { perSecond: 20, burst: 4 } });
+    const [a, b] = [location(undefined, { plan: { perSecond: 20, burst: 4 } }), location(undefined, { plan: { perSecond: 20, burst: 4 } })];
+    await Promise.all([misses(a.handler, 1, 6), misses(b.handler, 11, 6)]);
+    expect(upstream().filter((request) => request.status === 429).length).toBeGreaterThan(0);
+    api.setOptions({ plan: false });
+  });
+
+  it('counts one day for the key: the third location-crossing miss over a daily limit of 2 gets 429 until midnight, sending nothing', async () => {
+    const budget = new KeyBudget();
+    const plan = { perSecond: 100, burst: 100, daily: 2 };
+    const [a, b] = [location(budget, { plan }), location(budget, { plan })];
+    expect((await a.handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9' })).status).toBe(200);
+    expect((await b.handler(get('/products?limit=2'), undefined, { clientIp: '203.0.113.9' })).status).toBe(200);
+    const over = await a.handler(get('/products?limit=3'), undefined, { clientIp: '203.0.113.9' });
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(/daily limit \(2\)/);
+    const untilMidnight = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000 - Date.now();
+    expect(Number(over.headers.get('Retry-After'))).toBeGreaterThan(untilMidnight / 1000 - 5);
+    expect(upstream()).toHaveLength(2);
+  });
+
+  it('a 429 seen by one location pauses the other: told to wait an hour, its next miss is refused at once, sending nothing', async () => {
+    const budget = new KeyBudget();
+    const [a, b] = [location(budget), location(budget)];
+    api.fault({ status: 429, retryAfter: '3600', times: 1 });
+    expect((await a.handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9' })).status).toBe(429);
+    const paused = await b.handler(get('/products?limit=2'), undefined, { clientIp: '203.0.113.9' });
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers.get('Retry-After'))).toBeGreaterThanOrEqual(3_599);
+    expect(upstream()).toHaveLength(1);
+  });
+
+  it('(control) without it the other location does not know, and sends', async () => {
+    const [a, b] = [location(undefined), location(undefined)];
+    api.fault({ status: 429, retryAfter: '3600', times: 1 });
+    await a.handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9' });
+    expect((await b.handler(get('/products?limit=2'), undefined, { clientIp: '203.0.113.9' })).status).toBe(200);
+    expect(upstream()).toHaveLength(2);
+  });
+
+  it('refuses what is not its wire: another method, another path, a take without a plan', async () => {
+    const budget = new KeyBudget();
+    expect((await budget.fetch(new Request('https://coordinator/take'))).status).toBe(405);
+    expect((await budget.fetch(new Request('https://coordinator/other', { method: 'POST', body: '{}' }))).status).toBe(404);
+    expect((await budget.fetch(new Request('https://coordinator/take', { method: 'POST', body: '{"url":"x","timeout":10}' }))).status).toBe(400);
+  });
+
+  it('a coordinator that cannot answer: 504 (or the stored answer), nothing sent', async () => {
+    const handler = createEdgeHandler({ upstream: api.url, store: memoryStore(), coordinator: () => ({ fetch: () => Promise.reject(new Error('gone')) }) });
+    const answer = await handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9' });
+    expect(answer.status).toBe(504);
+    expect(upstream()).toHaveLength(0);
+  });
+});
