@@ -74,7 +74,9 @@ export class KeyBudget {
       if (!positive(plan?.perSecond) || !positive(plan.burst) || !positive(plan.daily) || typeof body?.url !== 'string' || !positive(body.timeout)) {
         return json({ error: 'take needs { plan: { perSecond, burst, daily }, url, timeout }' }, 400);
       }
-      return json(await this.#take(plan as Plan, body.url, Math.min(body.timeout, 60_000)));
+      // Gives up before the location does (at 80 % of its timeout): a slot granted to a location that has stopped
+      // waiting would never be ended by its `see`.
+      return json(await this.#take(plan as Plan, body.url, Math.min(body.timeout, 60_000) * 0.8));
     }
     if (path === '/see') {
       const status = body?.status;
