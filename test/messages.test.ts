@@ -50,6 +50,7 @@ describe('unknown options are refused, naming the closest known one', () => {
     const secret = `sk_live_${'Ab1'.repeat(8)}`;
     const error = await rejection(() => createClient({ publishableKey: key, [secret]: 1 } as ClientOptions));
     expect(error.name).toBe('SecretKeyError');
+    expect(error.message).toContain('(sk_live_…) in an option name:');
     expect(error.message).not.toContain(secret);
   });
 
@@ -71,6 +72,8 @@ describe('a bad id says what an id looks like and what it got', () => {
   it('long values are cut at 40 characters, quotes escaped', async () => {
     const error = await rejection(() => getProduct(client(), `"${'x'.repeat(60)}`));
     expect(error.message).toBe(`Invalid id: expected a product id like prod_123, got "\\"${'x'.repeat(39)}…".`);
+    const forty = await rejection(() => getProduct(client(), `"${'x'.repeat(39)}`));
+    expect(forty.message).toBe(`Invalid id: expected a product id like prod_123, got "\\"${'x'.repeat(39)}".`);
   });
 
   it('text that only looks like a key is masked', async () => {
