@@ -1,6 +1,6 @@
 /** What each refusal and failure says: what was wrong, the value when it is safe to show, and what to do. */
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfigError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidKeyError, listProducts, request, type ClientOptions,
 } from '../src/index.js';
@@ -121,6 +121,23 @@ describe('answers that are not what they should be', () => {
     const error = await rejection(() => getBalance(createClient({ publishableKey: key, apiBase: api.url, retry: 0 })));
     expect(error.message).toMatch(/^GET \/account\/balance returned an invalid response \(200\): the JSON body did not parse \(.*position 20.*\): "\{"object":"balance","\.$/);
     expect(error.message).not.toMatch(/expected JSON/);
+  });
+
+  it('the parser\'s message is cut at 120 characters (an engine may quote much of the body in it)', async () => {
+    const body = '{"object":';
+    const fetch = async (): Promise<Response> => new Response(body, { headers: { 'Content-Type': 'application/json' } });
+    const long = `Unexpected end of JSON input after ${'x'.repeat(200)}`;
+    const { parse } = JSON;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, ...rest) => {
+      if (text === body) throw new SyntaxError(long);
+      return parse(text, ...rest);
+    });
+    try {
+      const error = await rejection(() => getBalance(createClient({ publishableKey: key, retry: 0, rateLimit: false, fetch })));
+      expect(error.message).toBe(`GET /account/balance returned an invalid response (200): the JSON body did not parse (${long.slice(0, 120)}): "${body}".`);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('an apiBase without /v1 gets a hint with the 404', async () => {
