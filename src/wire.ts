@@ -16,12 +16,11 @@ function guardedFetch(fetch: FetchLike | undefined, pacer: Pacer | undefined) {
   return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
     let response: Response | undefined;
     try {
-      const request = input instanceof Request ? input : undefined;
-      assertNoSecret(request?.url ?? String(input), 'the request URL');
-      // The request's own Headers as they are (no copy: this runs on every request), and the init's if any.
-      for (const headers of [request?.headers, init?.headers && new Headers(init.headers)]) {
-        for (const [name, value] of headers ?? []) assertNoSecret(value, `the ${name} header`);
-      }
+      // ky (1 and 2) calls its fetch with its Request, and as `init` only the options no Request holds (never
+      // `headers`): the URL and the headers to check are the Request's. (Its own Headers, no copy: this runs on every request.)
+      const request = input as Request;
+      assertNoSecret(request.url, 'the request URL');
+      for (const [name, value] of request.headers) assertNoSecret(value, `the ${name} header`);
       return (response = await (fetch ?? globalThis.fetch)(input, init));
     } finally {
       // Every request that took a token ends here, answered or not: the server had it by now.

@@ -218,6 +218,8 @@ describe('network failure', () => {
       };
       const error = await rejection(getBalance(client({ fetch, timeout: 100, cache: false })));
       expect(error, String(status)).toMatchObject(status === 200 ? { name: 'TimeoutError' } : { name: 'InvalidResponseError', status: 500 });
+      // An error body that could not be read is shown empty, the status still said.
+      if (status === 500) expect(error.message).toBe('GET /account/balance returned an invalid response (500): expected JSON, got no content type: "".');
     }
   });
 
@@ -474,10 +476,87 @@ describe('matchPath: a path is plain segments, whatever a row\'s pattern would l
     expect(matchPath({ method: 'GET', path: '/files/{name}', schema: {} as never, ttl: 0 }, '/files/report')).toBe(false);
   });
 
+  it('fillPath: a value a row without examples (`expects`) refuses is told the pattern it must match', async () => {
+    const { fillPath } = await import('../src/endpoint.js');
+    const digits = { ...any, params: { name: /^\d+$/ } };
+    expect(fillPath(digits, { name: '42' })).toBe('/files/42');
+    expect(() => fillPath(digits, { name: 'abc' })).toThrow('Invalid name: expected ^\\d+$, got "abc".');
+  });
+
   it('request(): a path that does not start with a slash is refused, though the rest would match a row', async () => {
     for (const path of ['xproducts', '_account/balance']) {
       expect(await rejection(request(client(), 'GET', path)), path).toMatchObject({ name: 'EndpointNotAllowedError' });
     }
     expect(api.requests).toEqual([]);
+  });
+});
+
+describe('what a failed call carries and says (a stub fetch: no I/O)', () => {
+  const json = (status: number, body: unknown): Response =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const answering = (response: () => Response): Client => client({ fetch: async () => response(), rateLimit: false });
+
+  it('an error status with a JSON body without error fields says it expected an error body', async () => {
+    const error = await rejection(getBalance(answering(() => json(500, { oops: 1 }))));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toBe('GET /account/balance returned an invalid response (500): expected an error body: "{"oops":1}".');
+  });
+
+  it('the apiBase hint is for a 404 only: another status with the same message gets none', async () => {
+    const message = 'Unrecognized request URL (GET: /account/balance).';
+    const error = await rejection(getBalance(answering(() => json(400, { error: { code: 'parameter_invalid', message } }))));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(`GET /account/balance failed with 400: ${message}`);
+  });
+
+  it('a body of the wrong shape names the nested path of each problem, with zod\'s error as the cause', async () => {
+    const body = { ...accountBalance('pk_test_endpoints1', undefined), available: [{ amount: 'ten', currency: 'usd' }] };
+    const error = await rejection(getBalance(answering(() => json(200, body))));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toMatch(/: unexpected shape at available\.0\.amount \(expected a number or a decimal string\)\.$/);
+    expect((error.cause as { issues?: unknown[] }).issues).toHaveLength(1);
+  });
+
+  it('a network failure keeps what fetch threw as its cause', async () => {
+    const failure = new TypeError('Failed to fetch');
+    const error = await rejection(getBalance(client({ fetch: async () => { throw failure; }, rateLimit: false })));
+    expect(error).toBeInstanceOf(NetworkError);
+    const cause = error.cause as { cause?: unknown };
+    expect([cause, cause?.cause]).toContain(failure); // ky 1 rethrows it; ky 2 wraps it in its NetworkError
+  });
+
+  it('a timeout keeps ky\'s TimeoutError as its cause; an abort, the signal\'s reason', async () => {
+    const hanging = async (input: Request | URL | string): Promise<Response> => new Promise((_, reject) => {
+      const { signal } = input as Request;
+      signal.addEventListener('abort', () => reject(signal.reason));
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const timedOut = rejection(getBalance(client({ fetch: hanging, timeout: 100, rateLimit: false })));
+      await vi.advanceTimersByTimeAsync(100);
+      const error = await timedOut;
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error.cause).toMatchObject({ name: 'TimeoutError' });
+      expect(error.cause).not.toBeInstanceOf(StateSetError);
+    } finally {
+      vi.useRealTimers();
+    }
+    const controller = new AbortController();
+    const reason = new Error('left the page');
+    const aborted = rejection(getBalance(client({ fetch: hanging, rateLimit: false }), { signal: controller.signal }));
+    controller.abort(reason);
+    const error = await aborted;
+    expect(error).toMatchObject({ name: 'AbortError', code: 'aborted' });
+    expect(error.cause).toBe(reason);
+  });
+
+  it('an answered call leaves no timer behind (the body\'s timeout is cleared once it is read)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      expect(await getBalance(answering(() => json(200, accountBalance('pk_test_endpoints1', undefined))))).toMatchObject({ object: 'balance' });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -156,6 +156,7 @@ describe('key helpers never reveal more than a prefix', () => {
     expect(maskKey(key)).toBe('sk_live_…');
     expect(maskKey(`  RK_TEST_abc`)).toBe('RK_TEST_…');
     expect(maskKey('whatever')).toBe('…');
+    expect(maskKey(`Bearer ${key}`)).toBe('…'); // text that does not start like a key
   });
 
   it('findSecret finds keys bare, inside text, in any case and percent-encoded', () => {
@@ -164,6 +165,10 @@ describe('key helpers never reveal more than a prefix', () => {
     expect(findSecret(key.replaceAll('_', '%5F'))).toBe('sk_live_…');
     expect(findSecret(`%E0%A4%A${key.replaceAll('_', '%5f')}`)).toBe('sk_live_…');
     expect(findSecret('pk_live_abc task_test sk_test_ rk_prod_x')).toBeUndefined();
+  });
+
+  it('findSecret names a key as written before it looks inside percent-encoding', () => {
+    expect(findSecret(`${key.replaceAll('_', '%5F').replace('live', 'test')} and ${key}`)).toBe('sk_live_…');
   });
 
   it('redactSecrets replaces every key in foreign text', () => {
@@ -222,5 +227,10 @@ describe('errors made inside a test (not at import, before any mutant is active)
     expect(new StateSetError('custom', 'm').name).toBe('StateSetError');
     expect(new api.EndpointNotAllowedError('POST', '/payments').message).toBe('POST /payments is not an endpoint browsers may call.');
     expect(new api.AbortError('GET /x').message).toBe('GET /x was aborted.');
+  });
+
+  it('an abort has the code aborted; a method refused on a path that allows several names each of them', () => {
+    expect(new api.AbortError('GET /x').code).toBe('aborted');
+    expect(new api.EndpointNotAllowedError('POST', '/x', ['GET', 'HEAD'], true).message).toBe('POST /x is not allowed from a browser: use GET or HEAD.');
   });
 });

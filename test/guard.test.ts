@@ -107,7 +107,21 @@ describe('secret and restricted keys are refused at every entry point, before th
     // (ky 1 passes the request, ky 2 a state object holding it.)
     const smuggle = (outgoing: Request | { request: Request }) => void ('url' in outgoing ? outgoing : outgoing.request).headers.set('X-Debug', key);
     state.http = state.http.extend({ hooks: { beforeRequest: [smuggle] } });
-    expectRefused(await caught(() => getBalance(client)), key);
+    const error = await caught(() => getBalance(client));
+    expectRefused(error, key);
+    expect((error as Error).message).toMatch(/in the x-debug header/i);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('a hook replacing the request by one whose URL holds a secret is stopped at the last step before fetch', async () => {
+    const client = withClient();
+    const state = clientState(client) as { http: ReturnType<typeof clientState>['http'] };
+    const key = `sk_live_${'Yy8'.repeat(8)}`;
+    const replace = (outgoing: Request | { request: Request }) => new Request(`${('url' in outgoing ? outgoing : outgoing.request).url}?debug=${key}`);
+    state.http = state.http.extend({ hooks: { beforeRequest: [replace] } });
+    const error = await caught(() => getBalance(client));
+    expectRefused(error, key);
+    expect((error as Error).message).toContain('in the request URL');
     expect(api.requests).toEqual([]);
   });
 

@@ -112,6 +112,26 @@ describe('the client and caching headers', () => {
     expect(gets()[2]!.status).toBe(304);
   });
 
+  it('a refresh that fails is the error, whatever ETag the entry has: only a 304 answers with the stored value', async () => {
+    const client = make();
+    await getBalance(client);
+    api.fault({ path: '/v1/account/balance', status: 500, times: 1 });
+    later(5_100);
+    await expect(getBalance(client)).rejects.toMatchObject({ name: 'ApiError', status: 500 });
+    expect(gets()[1]!.headers['if-none-match']).toMatch(/^"/);
+  });
+
+  it('a max-age of two digits is kept in full: max-age=60 keeps a product list 60 s', async () => {
+    const list = make({ cache: { ttl: 120_000 } }); // the server says 60 s
+    await listProducts(list, { limit: 2 });
+    later(59_000);
+    await listProducts(list, { limit: 2 });
+    expect(gets()).toHaveLength(1);
+    later(1_100);
+    await listProducts(list, { limit: 2 });
+    expect(gets()).toHaveLength(2);
+  });
+
   it('takes a changed answer (another ETag) and revalidates with the new tag from then on', async () => {
     const client = make();
     await getBalance(client);
@@ -212,6 +232,15 @@ describe('the client and caching headers', () => {
     expect(gets()[0]!.headers['if-none-match']).toBe(tag);
     expect(gets()[0]!.status).toBe(200); // not that tag: the real answer, validated
     expect(balance).toMatchObject({ address: `stateset1${'q'.repeat(38)}` });
+  });
+
+  it('a Share of the cache alone (no pace) works with pacing on: the realm\'s pacer paces', async () => {
+    let shared = 0;
+    const share: Share = (cache) => (shared++, cache);
+    const client = make({ share, rateLimit: { perSecond: 1, burst: 1 } });
+    expect(shared).toBe(1);
+    expect(await getBalance(client)).toMatchObject({ object: 'balance' });
+    expect(gets()).toHaveLength(1);
   });
 
   it('a fresh call revalidates too, and a 304 for one product does not touch another\'s entry', async () => {

@@ -31,4 +31,18 @@ describe('no browser globals at import', () => {
       await api.close();
     }
   });
+
+  it('in plain Node a call that reaches no server is a NetworkError that says refused, not CORS (there is no page)', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    const { createClient, getBalance, NetworkError } = await import('../src/index.js');
+    const error = await getBalance(createClient({ publishableKey: 'pk_test_node2', apiBase: `http://127.0.0.1:${port}/v1`, retry: 0 })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe(`GET /account/balance could not reach http://127.0.0.1:${port}: offline, unknown host, or refused.`);
+  });
 });

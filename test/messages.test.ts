@@ -1,6 +1,6 @@
 /** What each refusal and failure says: what was wrong, the value when it is safe to show, and what to do. */
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfigError, createClient, getBalance, getProduct, getStablecoinBalance, InvalidKeyError, listProducts, request, type ClientOptions,
 } from '../src/index.js';
@@ -50,6 +50,7 @@ describe('unknown options are refused, naming the closest known one', () => {
     const secret = `sk_live_${'Ab1'.repeat(8)}`;
     const error = await rejection(() => createClient({ publishableKey: key, [secret]: 1 } as ClientOptions));
     expect(error.name).toBe('SecretKeyError');
+    expect(error.message).toContain('(sk_live_…) in an option name:');
     expect(error.message).not.toContain(secret);
   });
 
@@ -71,6 +72,8 @@ describe('a bad id says what an id looks like and what it got', () => {
   it('long values are cut at 40 characters, quotes escaped', async () => {
     const error = await rejection(() => getProduct(client(), `"${'x'.repeat(60)}`));
     expect(error.message).toBe(`Invalid id: expected a product id like prod_123, got "\\"${'x'.repeat(39)}…".`);
+    const forty = await rejection(() => getProduct(client(), `"${'x'.repeat(39)}`));
+    expect(forty.message).toBe(`Invalid id: expected a product id like prod_123, got "\\"${'x'.repeat(39)}".`);
   });
 
   it('text that only looks like a key is masked', async () => {
@@ -118,6 +121,23 @@ describe('answers that are not what they should be', () => {
     const error = await rejection(() => getBalance(createClient({ publishableKey: key, apiBase: api.url, retry: 0 })));
     expect(error.message).toMatch(/^GET \/account\/balance returned an invalid response \(200\): the JSON body did not parse \(.*position 20.*\): "\{"object":"balance","\.$/);
     expect(error.message).not.toMatch(/expected JSON/);
+  });
+
+  it('the parser\'s message is cut at 120 characters (an engine may quote much of the body in it)', async () => {
+    const body = '{"object":';
+    const fetch = async (): Promise<Response> => new Response(body, { headers: { 'Content-Type': 'application/json' } });
+    const long = `Unexpected end of JSON input after ${'x'.repeat(200)}`;
+    const { parse } = JSON;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, ...rest) => {
+      if (text === body) throw new SyntaxError(long);
+      return parse(text, ...rest);
+    });
+    try {
+      const error = await rejection(() => getBalance(createClient({ publishableKey: key, retry: 0, rateLimit: false, fetch })));
+      expect(error.message).toBe(`GET /account/balance returned an invalid response (200): the JSON body did not parse (${long.slice(0, 120)}): "${body}".`);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('an apiBase without /v1 gets a hint with the 404', async () => {

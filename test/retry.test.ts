@@ -129,6 +129,21 @@ describe('retry delays, on the fake clock (a stub fetch: no I/O)', () => {
     }
   });
 
+  it('a Retry-After of exactly 30 s (MAX_WAIT) is waited for and retried; only a longer one is final', async () => {
+    useFakeClock();
+    const { sent, client: c } = failing(503, 1, { 'Retry-After': '30' });
+    const call = getBalance(c).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(await call).toMatchObject({ status: 503 });
+    expect(sent).toHaveLength(2);
+    expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(30_000);
+    const longer = failing(503, 1, { 'Retry-After': '31' });
+    const final = getBalance(longer.client).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(await final).toMatchObject({ status: 503 });
+    expect(longer.sent).toHaveLength(1);
+  });
+
   it('a backoff grows to 30 s at most (MAX_WAIT), not beyond', async () => {
     useFakeClock();
     vi.spyOn(Math, 'random').mockReturnValue(0.999);
