@@ -5,7 +5,7 @@
  * answers themselves stay in each location's cache: only the budget is shared.
  *
  * The wire between them is two small JSON requests on the Durable Object's stub (never on the internet):
- * `POST /take` `{ plan, url, timeout }` → `{ wait, spent, urls, daily? }` and `POST /see` `{ status, headers }`.
+ * `POST /take` `{ plan, url, timeout }` → `{ wait, spent, urls, daily?, slot? }` and `POST /see` `{ slot, status, headers }`.
  */
 import { createPacer, type Pacer } from '../pace.js';
 
@@ -16,7 +16,7 @@ export interface Coordinator {
 
 /** The coordinator's answer to `take`. */
 export interface Grant {
-  /** 0: a slot, to be ended with `see`. Otherwise the milliseconds of a server-set pause longer than the pacer waits (no slot). */
+  /** 0: a slot, to be ended with `see` (naming `slot`). Otherwise the milliseconds of a server-set pause longer than the pacer waits (no slot). */
   wait: number;
   /** Upstream requests of the key today, across every location (this one included). */
   spent: number;
@@ -24,6 +24,8 @@ export interface Grant {
   urls: number;
   /** The daily limit is spent: `wait` is the time to midnight UTC (no slot). */
   daily?: true;
+  /** With a slot: its name, for `see`. A slot not ended within its lease (1.5 × the location's timeout) is ended for it. */
+  slot?: string;
 }
 
 type Plan = { perSecond: number; burst: number; daily: number };
@@ -53,6 +55,9 @@ export class KeyBudget {
   #day = 0;
   #spent = 0;
   #urls = new Set<string>();
+  /** The slots granted and not yet ended, each with the timer that ends it when its location never says. */
+  readonly #open = new Map<string, ReturnType<typeof setTimeout>>();
+  #slots = 0;
   readonly #state: BudgetState;
   readonly #now: () => number;
 
@@ -74,12 +79,18 @@ export class KeyBudget {
       if (!positive(plan?.perSecond) || !positive(plan.burst) || !positive(plan.daily) || typeof body?.url !== 'string' || !positive(body.timeout)) {
         return json({ error: 'take needs { plan: { perSecond, burst, daily }, url, timeout }' }, 400);
       }
-      // Gives up before the location does (at 80 % of its timeout): a slot granted to a location that has stopped
-      // waiting would never be ended by its `see`.
-      return json(await this.#take(plan as Plan, body.url, Math.min(body.timeout, 60_000) * 0.8));
+      // Gives up before the location does, at 80 % of its timeout (the pacer lets an aborted wait leave at its turn);
+      // a slot granted to a location that has stopped waiting anyway is ended by its lease (see `#take`).
+      const timeout = Math.min(body.timeout, 60_000);
+      return json(await this.#take(plan as Plan, body.url, timeout * 0.8, timeout * 1.5));
     }
     if (path === '/see') {
-      const status = body?.status;
+      // Only a slot granted and still open is ended, once: a repeated or made-up `see` frees nothing.
+      const timer = typeof body?.slot === 'string' ? this.#open.get(body.slot) : undefined;
+      if (timer === undefined) return json({});
+      clearTimeout(timer);
+      this.#open.delete(body!.slot as string);
+      const status = body!.status;
       const headers = (body?.headers ?? {}) as Record<string, unknown>;
       const passed = new Headers();
       for (const name of pacedHeaders) if (typeof headers[name] === 'string') passed.set(name, headers[name]);
@@ -89,7 +100,7 @@ export class KeyBudget {
     return json({ error: 'POST /take or /see' }, 404);
   }
 
-  async #take(plan: Plan, url: string, timeout: number): Promise<Grant> {
+  async #take(plan: Plan, url: string, timeout: number, lease: number): Promise<Grant> {
     if (!this.#pacer || !this.#plan) [this.#pacer, this.#plan] = [createPacer(plan, this.#now), { ...plan }];
     else if (plan.perSecond < this.#plan.perSecond || plan.burst < this.#plan.burst || plan.daily < this.#plan.daily) {
       this.#pacer.tighten(plan);
@@ -107,7 +118,11 @@ export class KeyBudget {
     }
     this.#spent++;
     if (this.#urls.size < MAX_URLS) this.#urls.add(url);
+    // A location that never says how its request ended (evicted, crashed) would hold the slot for ever.
+    const slot = String(++this.#slots);
+    const pacer = this.#pacer;
+    this.#open.set(slot, setTimeout(() => this.#open.delete(slot) && pacer.see(), lease));
     await this.#state.storage?.put('day', { day: this.#day, spent: this.#spent });
-    return { wait: 0, ...counts() };
+    return { wait: 0, slot, ...counts() };
   }
 }

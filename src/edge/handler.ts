@@ -326,6 +326,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     if (!coordinator && state.spent >= plan.daily) return spentDay((state.day + 1) * DAY - now());
     const signal = AbortSignal.timeout(timeout);
     let wait: number;
+    let slot: string | undefined;
     try {
       if (coordinator) {
         // The key's coordinator paces and counts for every location; it answers when this request may go.
@@ -336,6 +337,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
         [state.spent, state.shared] = [grant.spent, grant.urls];
         if (grant.daily) return spentDay(grant.wait);
         wait = grant.wait;
+        slot = grant.slot;
       } else {
         wait = await state.pacer.take(signal);
       }
@@ -392,7 +394,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
           const value = response?.headers.get(name);
           if (value) headers[name] = value;
         }
-        const body = JSON.stringify({ status: response?.status ?? null, headers });
+        const body = JSON.stringify({ slot, status: response?.status ?? null, headers });
         await coordinator.fetch('https://coordinator/see', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(timeout) }).catch(() => undefined);
       } else {
         state.pacer.see(response);

@@ -84,6 +84,49 @@ describe('KeyBudget: one pacer and one day for a key, across locations', () => {
     expect(upstream()).toHaveLength(2);
   });
 
+  /** A take on a plan of one slot, straight to the object: its grant. */
+  const take = (budget: KeyBudget, timeout = 1_000) => budget.fetch(new Request('https://coordinator/take', {
+    method: 'POST', body: JSON.stringify({ plan: { perSecond: 1_000, burst: 1, daily: 1_000 }, url: 'u', timeout }),
+  })).then((answer) => answer.json() as Promise<{ wait: number; slot?: string }>);
+  const see = (budget: KeyBudget, slot: unknown) =>
+    budget.fetch(new Request('https://coordinator/see', { method: 'POST', body: JSON.stringify({ slot, status: 200, headers: {} }) })).then((answer) => answer.json());
+
+  it('ends a slot only for its own see, once: a made-up or repeated see frees nothing', async () => {
+    const budget = new KeyBudget();
+    const first = await take(budget);
+    expect(first).toMatchObject({ wait: 0, slot: expect.any(String) });
+    let freed = false;
+    const second = take(budget).then((grant) => ({ grant, freed }));
+    await see(budget, 'not-a-slot');
+    await see(budget, undefined);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a task later: a slot freed by those would have gone
+    freed = true;
+    await see(budget, first.slot);
+    const { grant, freed: after } = await second;
+    expect(after).toBe(true);
+    expect(grant.wait).toBe(0);
+    expect(grant.slot).not.toBe(first.slot);
+    // first's slot is ended: seeing it again frees nothing for a third.
+    freed = false;
+    const third = take(budget).then(() => freed);
+    await see(budget, first.slot);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    freed = true;
+    await see(budget, grant.slot);
+    expect(await third).toBe(true);
+  });
+
+  it('ends for it a slot whose location never says (its lease: 1.5 × the timeout), so the key does not lose it', async () => {
+    const budget = new KeyBudget();
+    await take(budget, 40); // never seen: its location went away; its lease is 60 ms
+    let granted = false;
+    const second = take(budget, 1_000).then((grant) => ((granted = true), grant));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(granted).toBe(false); // the one slot is held
+    // Without the lease the second would wait out its own 800 ms and fail (the object gives up at 80 % of it).
+    expect(await second).toMatchObject({ wait: 0, slot: expect.any(String) });
+  });
+
   it('refuses what is not its wire: another method, another path, a take without a plan', async () => {
     const budget = new KeyBudget();
     expect((await budget.fetch(new Request('https://coordinator/take'))).status).toBe(405);
