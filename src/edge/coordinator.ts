@@ -57,7 +57,6 @@ export class KeyBudget {
   #urls = new Set<string>();
   /** The slots granted and not yet ended, each with the timer that ends it when its location never says. */
   readonly #open = new Map<string, ReturnType<typeof setTimeout>>();
-  #slots = 0;
   readonly #state: BudgetState;
   readonly #now: () => number;
 
@@ -81,8 +80,7 @@ export class KeyBudget {
       }
       // Gives up before the location does, at 80 % of its timeout (the pacer lets an aborted wait leave at its turn);
       // a slot granted to a location that has stopped waiting anyway is ended by its lease (see `#take`).
-      const timeout = Math.min(body.timeout, 60_000);
-      return json(await this.#take(plan as Plan, body.url, timeout * 0.8, timeout * 1.5));
+      return json(await this.#take(plan as Plan, body.url, Math.min(body.timeout, 60_000) * 0.8, Math.min(body.timeout, 600_000) * 1.5));
     }
     if (path === '/see') {
       // Only a slot granted and still open is ended, once: a repeated or made-up `see` frees nothing.
@@ -106,20 +104,27 @@ export class KeyBudget {
       this.#pacer.tighten(plan);
       this.#plan = { perSecond: Math.min(plan.perSecond, this.#plan.perSecond), burst: Math.min(plan.burst, this.#plan.burst), daily: Math.min(plan.daily, this.#plan.daily) };
     }
-    const day = Math.floor(this.#now() / DAY);
-    if (day !== this.#day) [this.#day, this.#spent, this.#urls] = [day, 0, new Set()];
+    /** Today (UTC, as the API counts), started afresh at midnight; the time left of it. */
+    const today = (): number => {
+      const day = Math.floor(this.#now() / DAY);
+      if (day !== this.#day) [this.#day, this.#spent, this.#urls] = [day, 0, new Set()];
+      return (day + 1) * DAY - this.#now();
+    };
     const counts = () => ({ spent: this.#spent, urls: this.#urls.size });
-    if (this.#spent >= this.#plan.daily) return { wait: (day + 1) * DAY - this.#now(), daily: true, ...counts() };
+    const untilMidnight = today();
+    if (this.#spent >= this.#plan.daily) return { wait: untilMidnight, daily: true, ...counts() };
     const wait = await this.#pacer.take(AbortSignal.timeout(timeout));
     if (wait > 0) return { wait, ...counts() };
+    // Read again after the wait: midnight may have passed, or those queued ahead spent the day.
+    const left = today();
     if (this.#spent >= this.#plan.daily) {
-      this.#pacer.see(); // spent by those queued ahead: the slot goes back unused
-      return { wait: (day + 1) * DAY - this.#now(), daily: true, ...counts() };
+      this.#pacer.see(); // the slot goes back unused
+      return { wait: left, daily: true, ...counts() };
     }
     this.#spent++;
     if (this.#urls.size < MAX_URLS) this.#urls.add(url);
     // A location that never says how its request ended (evicted, crashed) would hold the slot for ever.
-    const slot = String(++this.#slots);
+    const slot = crypto.randomUUID(); // not a counter: a report from before a restart must not end a new slot
     const pacer = this.#pacer;
     this.#open.set(slot, setTimeout(() => this.#open.delete(slot) && pacer.see(), lease));
     await this.#state.storage?.put('day', { day: this.#day, spent: this.#spent });

@@ -237,8 +237,15 @@ interface KeyState {
   urls: Set<string>;
   /** URLs in use today across every location, as the coordinator last said (0 without one). */
   shared: number;
-  /** 0, or until when upstream is left alone after its last answer was a failure (a 429, 5xx, timeout or network error): while it is not 0, stored answers are served at once, and past it one refresh runs in the background. */
-  failing: number;
+}
+
+/**
+ * Per key and account, while upstream is failing (its last answer there a 429, 5xx, timeout or network error):
+ * stored answers are served at once; until `until` nothing is sent, then one refresh at a time (`probe`) tries again.
+ */
+interface Failing {
+  until: number;
+  probe?: Promise<unknown> | undefined;
 }
 
 /** How an upstream attempt ended: a stored answer, or a response to pass on (the API's error) with whether stale may replace it. */
@@ -291,6 +298,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
   const send = options.fetch ?? ((input, init) => fetch(input, init));
 
   const states = new Map<string, KeyState>();
+  const failings = new Map<string, Failing>(); // key + account → its outage (a made-up account freezes only itself)
   const visitors = new Map<string, Bucket>();
   const flights = new Map<string, Promise<Outcome>>();
   const ids = new Map<string, string>(); // key + account → its hash, the store's name for them
@@ -307,7 +315,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     const day = Math.floor(now() / DAY);
     let state = states.get(id);
     if (state) states.delete(id);
-    else state = { id, pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), shared: 0, failing: 0 };
+    else state = { id, pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), shared: 0 };
     if (state.day !== day) Object.assign(state, { day, spent: 0, urls: new Set(), shared: 0 });
     states.set(id, state);
     bound(states, 1_000);
@@ -318,11 +326,16 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     stretchedTtl(row.ttl, Math.max(state.urls.size, state.shared), (state.day + 1) * DAY - now(), plan.daily - state.spent);
 
   /** One upstream request, paced and counted against the day; its answer validated and stored. */
-  const load = async (state: KeyState, row: Endpoint, cacheKey: string, target: string, headers: Headers): Promise<Outcome> => {
+  const load = async (state: KeyState, row: Endpoint, cacheKey: string, target: string, headers: Headers, waitUntil?: (promise: Promise<unknown>) => void): Promise<Outcome> => {
     const failure = (status: number, code: string, message: string, extra?: Record<string, string>): Outcome =>
-      ({ response: () => apiError(status, code, message, extra), failed: true });
-    const spentDay = (ms: number) => failure(429, 'rate_limit_exceeded', `The key's daily limit (${plan.daily}) is spent; it resets at midnight UTC.`, { 'Retry-After': String(Math.ceil(ms / 1000)) });
-    const coordinator = options.coordinator?.(state.id);
+      ({ response: () => apiError(status, code, message, extra), failed: true, retryAfter: extra?.['Retry-After'] });
+    const spentDay = (ms: number) => failure(429, 'rate_limit_exceeded', `The key's daily limit (${plan.daily}) is spent; it resets at midnight UTC.`, { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) });
+    let coordinator: Coordinator | undefined;
+    try {
+      coordinator = options.coordinator?.(state.id);
+    } catch {
+      return failure(504, 'upstream_unavailable', 'The key\'s coordinator is not available.');
+    }
     if (!coordinator && state.spent >= plan.daily) return spentDay((state.day + 1) * DAY - now());
     const signal = AbortSignal.timeout(timeout);
     let wait: number;
@@ -332,12 +345,13 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
         // The key's coordinator paces and counts for every location; it answers when this request may go.
         const body = JSON.stringify({ plan: { ...plan, daily: Math.min(plan.daily, Number.MAX_SAFE_INTEGER) }, url: cacheKey, timeout });
         const answer = await coordinator.fetch('https://coordinator/take', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal });
-        const grant = (answer.ok ? await answer.json() : undefined) as Grant | undefined;
-        if (typeof grant?.wait !== 'number' || typeof grant.spent !== 'number' || typeof grant.urls !== 'number') throw new Error('no grant');
-        [state.spent, state.shared] = [grant.spent, grant.urls];
-        if (grant.daily) return spentDay(grant.wait);
-        wait = grant.wait;
-        slot = grant.slot;
+        const grant = (answer.ok ? await answer.json() : undefined) as Grant | null | undefined;
+        // Fails closed: an answer that is not a grant sends nothing.
+        if (!Number.isFinite(grant?.wait) || !Number.isFinite(grant!.spent) || !Number.isFinite(grant!.urls)) throw new Error('no grant');
+        [state.spent, state.shared] = [grant!.spent, grant!.urls];
+        if (grant!.daily) return spentDay(grant!.wait);
+        wait = grant!.wait;
+        slot = grant!.slot;
       } else {
         wait = await state.pacer.take(signal);
       }
@@ -395,7 +409,9 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
           if (value) headers[name] = value;
         }
         const body = JSON.stringify({ slot, status: response?.status ?? null, headers });
-        await coordinator.fetch('https://coordinator/see', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(timeout) }).catch(() => undefined);
+        // Sent beside the answer, not before it (on Workers kept alive by waitUntil); one lost is ended by its lease.
+        const report = coordinator.fetch('https://coordinator/see', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(timeout) }).catch(() => undefined);
+        waitUntil?.(report);
       } else {
         state.pacer.see(response);
       }
@@ -559,22 +575,27 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
 
     const age = stored ? now() - stored.stored : Infinity;
     if (stored && age < ttl) return stats.hits++, serve(stored, 'HIT');
+    const waitUntil = ctx?.waitUntil?.bind(ctx);
     const refresh = (): Promise<Outcome> => collapse(cacheKey, async () => {
-      const outcome = await load(state, row, cacheKey, `${upstream}${target}`, upstreamHeaders);
+      const outcome = await load(state, row, cacheKey, `${upstream}${target}`, upstreamHeaders, waitUntil);
       // A failing upstream is left alone for its Retry-After (1 s without one) while stored answers are served;
       // an answer ends the outage.
-      if ('answer' in outcome) state.failing = 0;
-      else if (outcome.failed) state.failing = now() + 1_000 * Math.max(1, Math.min(60, Number(outcome.retryAfter) || 1));
+      if ('answer' in outcome) failings.delete(id);
+      else if (outcome.failed) {
+        failings.set(id, { until: now() + 1_000 * Math.max(1, Math.min(60, Number(outcome.retryAfter) || 1)) });
+        bound(failings, 1_000);
+      }
       return outcome;
     });
     const upstreamHeaders = new Headers({ Authorization: `Bearer ${key}`, Accept: 'application/json' });
     if (account) upstreamHeaders.set('X-Account-Id', account);
-    if (stored && age < ttl + staleIfError && state.failing) {
+    const failing = failings.get(id);
+    if (stored && age < ttl + staleIfError && failing) {
       // Upstream is failing: the stored answer now, never behind the pacer's pause; after the Retry-After, one
-      // refresh in the background tries again.
-      if (now() >= state.failing) {
-        const running = refresh();
-        ctx?.waitUntil?.(running);
+      // refresh at a time (for all of this key and account's URLs) tries again in the background.
+      if (now() >= failing.until && !failing.probe) {
+        const running = (failing.probe = refresh().finally(() => (failing.probe = undefined)));
+        waitUntil?.(running);
       }
       return stats.stale++, serve(stored, 'STALE');
     }
@@ -602,7 +623,10 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
         }));
       }
     }
-    const outcome = await refresh();
+    // (Kept alive on Workers should this visitor go: the answer is for everyone, and the coordinator's report with it.)
+    const running = refresh();
+    waitUntil?.(running);
+    const outcome = await running;
     if ('answer' in outcome) return serve(outcome.answer, 'MISS');
     // Stale if error: a 429, 5xx, timeout or network failure serves the last good answer.
     if (outcome.failed && stored && age < ttl + staleIfError) return stats.stale++, serve(stored, 'STALE');

@@ -127,6 +127,23 @@ describe('KeyBudget: one pacer and one day for a key, across locations', () => {
     expect(await second).toMatchObject({ wait: 0, slot: expect.any(String) });
   });
 
+  it('counts slots queued before midnight and let through after it in the new day', async () => {
+    // A clock that runs (the pacer refills with it), 100 ms before midnight UTC; moved on by `offset`.
+    let offset = Date.UTC(2026, 11, 2, 23, 59, 59, 900) - Date.now();
+    const budget = new KeyBudget({}, undefined, () => Date.now() + offset);
+    const plan = { perSecond: 1_000, burst: 1, daily: 2 };
+    const ask = () => budget.fetch(new Request('https://coordinator/take', { method: 'POST', body: JSON.stringify({ plan, url: 'u', timeout: 1_000 }) }))
+      .then((answer) => answer.json() as Promise<{ wait: number; spent: number; slot?: string; daily?: true }>);
+    const first = await ask(); // 1 of the day's 2, its slot held
+    const [second, third] = [ask(), ask()];
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a task later: both are queued behind the first
+    offset += 200; // past midnight
+    await see(budget, first.slot);
+    expect(await second).toMatchObject({ wait: 0, spent: 1, slot: expect.any(String) }); // the new day's first
+    await see(budget, (await second).slot);
+    expect(await third).toMatchObject({ wait: 0, spent: 2, slot: expect.any(String) });
+  });
+
   it('refuses what is not its wire: another method, another path, a take without a plan', async () => {
     const budget = new KeyBudget();
     expect((await budget.fetch(new Request('https://coordinator/take'))).status).toBe(405);
@@ -134,10 +151,44 @@ describe('KeyBudget: one pacer and one day for a key, across locations', () => {
     expect((await budget.fetch(new Request('https://coordinator/take', { method: 'POST', body: '{"url":"x","timeout":10}' }))).status).toBe(400);
   });
 
-  it('a coordinator that cannot answer: 504 (or the stored answer), nothing sent', async () => {
-    const handler = createEdgeHandler({ upstream: api.url, store: memoryStore(), coordinator: () => ({ fetch: () => Promise.reject(new Error('gone')) }) });
+  it.each([
+    ['cannot be reached', () => Promise.reject(new Error('gone'))],
+    ['answers 500', async () => new Response('{"wait":0,"spent":0,"urls":0}', { status: 500 })],
+    ['answers what is not JSON', async () => new Response('<html>')],
+    ['answers {}', async () => new Response('{}')],
+    ['answers null', async () => new Response('null')],
+    ['answers a wait that is text', async () => new Response('{"wait":"0","spent":0,"urls":0}')],
+  ])('a coordinator that %s: 504 in the API\'s envelope, nothing sent (it fails closed)', async (_, fetch) => {
+    const handler = createEdgeHandler({ upstream: api.url, store: memoryStore(), coordinator: () => ({ fetch }) });
+    const answer = await handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9' });
+    expect(answer.status).toBe(504);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('upstream_unavailable');
+    expect(upstream()).toHaveLength(0);
+  });
+
+  it('a coordinator function that throws (a binding missing): 504 in the envelope, nothing sent', async () => {
+    const handler = createEdgeHandler({ upstream: api.url, store: memoryStore(), coordinator: () => { throw new TypeError('env.STATESET_BUDGET is undefined'); } });
     const answer = await handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9' });
     expect(answer.status).toBe(504);
     expect(upstream()).toHaveLength(0);
+  });
+
+  it('reports a slot\'s end beside the answer (through waitUntil), not before it', async () => {
+    let release = (): void => undefined;
+    const budget = new KeyBudget();
+    const handler = createEdgeHandler({
+      upstream: api.url, store: memoryStore(),
+      coordinator: () => ({
+        fetch: (input: string, init: RequestInit) => input.endsWith('/see')
+          ? new Promise<Response>((resolve) => (release = () => void budget.fetch(new Request(input, init)).then(resolve)))
+          : budget.fetch(new Request(input, init)),
+      }),
+    });
+    const waits: Promise<unknown>[] = [];
+    const answer = await handler(get('/products?limit=1'), undefined, { clientIp: '203.0.113.9', waitUntil: (promise) => waits.push(promise) });
+    expect(answer.status).toBe(200); // while the report is still on its way
+    expect(waits.length).toBeGreaterThan(0);
+    release();
+    await Promise.all(waits);
   });
 });

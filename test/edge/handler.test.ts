@@ -183,6 +183,33 @@ describe('staleness', () => {
     expect(upstream()).toHaveLength(3);
   });
 
+  it('an outage is the account\'s: a failure for a made-up X-Account-Id leaves the real account\'s answers refreshing', async () => {
+    const handler = edge({ staleWhileRevalidate: 0, fetch: (url, init) => new Headers(init.headers).get('X-Account-Id') === 'acct_madeup'
+      ? Promise.resolve(new Response('{"error":{"type":"api_error","code":"api_error","message":"down"}}', { status: 503 }))
+      : fetch(url, init) });
+    await handler(get('/account/balance'), undefined, ctx());
+    time += 10_000;
+    expect((await handler(get('/account/balance', { 'X-Account-Id': 'acct_madeup' }), undefined, ctx('198.51.100.9'))).status).toBe(503);
+    const real = await handler(get('/account/balance'), undefined, ctx());
+    expect(real.headers.get('X-StateSet-Edge')).toBe('MISS'); // refreshed, not frozen on its stored answer
+    expect(upstream()).toHaveLength(2);
+  });
+
+  it('while failing, past the Retry-After, one refresh at a time tries again for all the account\'s stale URLs', async () => {
+    const handler = edge({ staleWhileRevalidate: 0 });
+    for (let limit = 1; limit <= 4; limit++) await handler(get(`/products?limit=${limit}`), undefined, ctx());
+    time += 70_000;
+    api.fault({ status: 503, delay: 50 });
+    expect((await handler(get('/products?limit=1'), undefined, ctx())).headers.get('X-StateSet-Edge')).toBe('STALE');
+    expect(upstream()).toHaveLength(5);
+    time += 2_000; // past the 1 s the 503 left the upstream alone
+    const waits: Promise<unknown>[] = [];
+    const answers = await Promise.all([1, 2, 3, 4].map((limit) => handler(get(`/products?limit=${limit}`), undefined, { clientIp: '203.0.113.1', waitUntil: (promise) => waits.push(promise) })));
+    expect(answers.map((answer) => answer.headers.get('X-StateSet-Edge'))).toEqual(['STALE', 'STALE', 'STALE', 'STALE']);
+    await Promise.all(waits);
+    expect(upstream()).toHaveLength(6); // one probe, not four
+  });
+
   it('serves the last good answer when upstream cannot be reached', async () => {
     let down = false;
     const handler = edge({ staleWhileRevalidate: 0, fetch: (url, init) => (down ? Promise.reject(new TypeError('fetch failed')) : fetch(url, init)) });

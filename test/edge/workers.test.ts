@@ -125,9 +125,12 @@ describe('KeyBudget, the Durable Object, under workerd: one budget for a key acr
     api.fault({ status: 429, retryAfter: '1', times: 1 });
     const first = await locations!.dispatchFetch(`https://shop.example/a/v1/products?limit=1`, { headers: { Authorization: `Bearer ${KEY}`, 'CF-Connecting-IP': '203.0.113.5' } });
     expect(first.status).toBe(429); // nothing stored to serve instead
+    const told = Date.now();
     const answers = (await Promise.all([misses('a', 2), misses('b', 11)])).flat();
     expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
     expect(api.requests.filter((request) => request.status === 429)).toHaveLength(1);
+    // They waited out the pause (Retry-After: 1, less the moments since the 429), not only the pacer's rate.
+    expect(Date.now() - told).toBeGreaterThanOrEqual(900);
   }, 30_000);
 
   it('(control) without the coordinator the two locations go over the key\'s plan: 429s upstream', async () => {
