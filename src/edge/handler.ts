@@ -12,7 +12,7 @@ import { allowlist } from '../allowlist.js';
 import { matchPath, type Endpoint } from '../endpoint.js';
 import { findSecret } from '../key.js';
 import { normalizeApiBase } from '../options.js';
-import { createPacer, plans, type Pacer } from '../pace.js';
+import { createPacer, MAX_SPREAD, MAX_WAIT, plans, retryAfterMs, type Pacer } from '../pace.js';
 import { pacedHeaders, type Coordinator, type Grant } from './coordinator.js';
 import { defaultStore, type EdgeStore, type StoredAnswer } from './store.js';
 
@@ -232,6 +232,10 @@ interface KeyState {
   /** The key's id: a hash of the key, the coordinator's name for it. */
   id: string;
   pacer: Pacer;
+  /** On Workers (no coordinator): the plan's bucket, polled by each request from its own timers (see `paceHere`). */
+  bucket?: Bucket | undefined;
+  /** On Workers: until when a 429 asked the key to pause. */
+  pausedUntil: number;
   day: number;
   spent: number;
   urls: Set<string>;
@@ -250,6 +254,9 @@ interface Failing {
 
 /** How an upstream attempt ended: a stored answer, or a response to pass on (the API's error) with whether stale may replace it. */
 type Outcome = { answer: StoredAnswer } | { response: () => Response; failed: boolean; retryAfter?: string | undefined };
+
+/** Cloudflare Workers say so in `navigator.userAgent`. */
+const workers = typeof navigator === 'object' && (navigator as { userAgent?: unknown } | undefined)?.userAgent === 'Cloudflare-Workers';
 
 /** Drops the oldest entries of a map kept in insertion order (refreshed on use). */
 const bound = <K, V>(map: Map<K, V>, max: number): void => {
@@ -315,7 +322,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     const day = Math.floor(now() / DAY);
     let state = states.get(id);
     if (state) states.delete(id);
-    else state = { id, pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), shared: 0 };
+    else state = { id, pacer: createPacer(plan, now), day, spent: 0, urls: new Set(), shared: 0, pausedUntil: 0 };
     if (state.day !== day) Object.assign(state, { day, spent: 0, urls: new Set(), shared: 0 });
     states.set(id, state);
     bound(states, 1_000);
@@ -324,6 +331,25 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
 
   const ttlOf = (state: KeyState, row: Endpoint): number =>
     stretchedTtl(row.ttl, Math.max(state.urls.size, state.shared), (state.day + 1) * DAY - now(), plan.daily - state.spent);
+
+  /**
+   * The pacer on Workers without a coordinator: each request waits for its slot with its own timers. workerd ties
+   * timers, and the code that runs after an `await`, to the request that set them going, so the shared queue of
+   * `createPacer` cannot hand a slot from one request to another there: a grant made in another request's event
+   * resumed nothing, and a timer set for a request that had answered was cancelled with it (misses queued behind a
+   * 429 hung). The same plan's token bucket, polled; a pause longer than `MAX_WAIT` fails at once, as the pacer does.
+   */
+  const paceHere = async (state: KeyState, signal: AbortSignal): Promise<number> => {
+    const own = (state.bucket ??= bucket(plan, now));
+    for (;;) {
+      signal.throwIfAborted();
+      const paused = state.pausedUntil - now();
+      if (paused > MAX_WAIT) return paused;
+      const wait = paused > 0 ? paused : own.take();
+      if (wait <= 0) return 0;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    }
+  };
 
   /** One upstream request, paced and counted against the day; its answer validated and stored. */
   const load = async (state: KeyState, row: Endpoint, cacheKey: string, target: string, headers: Headers, waitUntil?: (promise: Promise<unknown>) => void): Promise<Outcome> => {
@@ -353,7 +379,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
         wait = grant!.wait;
         slot = grant!.slot;
       } else {
-        wait = await state.pacer.take(signal);
+        wait = workers ? await paceHere(state, signal) : await state.pacer.take(signal);
       }
     } catch {
       return failure(504, 'upstream_unavailable', `No upstream slot within ${timeout} ms.`);
@@ -412,6 +438,12 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
         // Sent beside the answer, not before it (on Workers kept alive by waitUntil); one lost is ended by its lease.
         const report = coordinator.fetch('https://coordinator/see', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(timeout) }).catch(() => undefined);
         waitUntil?.(report);
+      } else if (workers) {
+        // A 429 pauses the key for its Retry-After (1 s without one), spread as the pacer spreads it.
+        if (response?.status === 429) {
+          const asked = retryAfterMs(response.headers, now()) ?? 1_000;
+          state.pausedUntil = Math.max(state.pausedUntil, now() + asked + Math.random() * Math.min(asked, MAX_SPREAD));
+        }
       } else {
         state.pacer.see(response);
       }
