@@ -634,7 +634,7 @@ export function createEdgeHandler(options: EdgeOptions = {}): EdgeHandler {
     if (stored && age < ttl + swr) {
       // Stale while revalidate: this visitor gets the stored answer now; one refresh runs for everyone.
       const running = refresh();
-      ctx?.waitUntil?.(running);
+      waitUntil?.(running);
       stats.stale++;
       return serve(stored, 'REVALIDATING');
     }

@@ -102,9 +102,12 @@ describe('KeyBudget, the Durable Object, under workerd: one budget for a key acr
       bindings: { STATESET_API: api.url, COORDINATE: coordinate ? '1' : '0' },
     });
     await locations.ready;
+    api.reset();
+    api.setOptions({ plan: { perSecond: 25, burst: 4 } });
   };
-  const misses = (location: 'a' | 'b', from: number) => Promise.all(Array.from({ length: 6 }, (_, index) =>
-    locations!.dispatchFetch(`https://shop.example/${location}/v1/products?limit=${from + index}`, { headers: { Authorization: `Bearer ${KEY}`, 'CF-Connecting-IP': '203.0.113.5' } })));
+  const miss = (location: 'a' | 'b', limit: number) =>
+    locations!.dispatchFetch(`https://shop.example/${location}/v1/products?limit=${limit}`, { headers: { Authorization: `Bearer ${KEY}`, 'CF-Connecting-IP': '203.0.113.5' } });
+  const misses = (location: 'a' | 'b', from: number) => Promise.all(Array.from({ length: 6 }, (_, index) => miss(location, from + index)));
   afterAll(async () => {
     await locations?.dispose();
     api.setOptions({ plan: false });
@@ -112,8 +115,6 @@ describe('KeyBudget, the Durable Object, under workerd: one budget for a key acr
 
   it('two locations × 6 distinct misses at once, burst 4: not one 429 upstream, every visitor answered', async () => {
     await start(true);
-    api.reset();
-    api.setOptions({ plan: { perSecond: 25, burst: 4 } });
     const answers = (await Promise.all([misses('a', 1), misses('b', 11)])).flat();
     expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
     expect(api.requests.filter((request) => request.method === 'GET')).toHaveLength(12);
@@ -122,11 +123,8 @@ describe('KeyBudget, the Durable Object, under workerd: one budget for a key acr
 
   it('a 429 upstream pauses both locations for its Retry-After, then every queued miss is served, with no second 429', async () => {
     await start(true);
-    api.reset();
-    api.setOptions({ plan: { perSecond: 25, burst: 4 } });
     api.fault({ status: 429, retryAfter: '1', times: 1 });
-    const first = await locations!.dispatchFetch(`https://shop.example/a/v1/products?limit=1`, { headers: { Authorization: `Bearer ${KEY}`, 'CF-Connecting-IP': '203.0.113.5' } });
-    expect(first.status).toBe(429); // nothing stored to serve instead
+    expect((await miss('a', 1)).status).toBe(429); // nothing stored to serve instead
     const told = Date.now();
     const answers = (await Promise.all([misses('a', 2), misses('b', 11)])).flat();
     expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
@@ -137,8 +135,6 @@ describe('KeyBudget, the Durable Object, under workerd: one budget for a key acr
 
   it('(control) without the coordinator the two locations go over the key\'s plan: 429s upstream (and every visitor is answered)', async () => {
     await start(false);
-    api.reset();
-    api.setOptions({ plan: { perSecond: 25, burst: 4 } });
     const answers = (await Promise.all([misses('a', 1), misses('b', 11)])).flat();
     expect(api.requests.filter((request) => request.status === 429).length).toBeGreaterThan(0);
     expect(answers.every((answer) => answer.status === 200 || answer.status === 429)).toBe(true);
@@ -146,10 +142,8 @@ describe('KeyBudget, the Durable Object, under workerd: one budget for a key acr
 
   it('one location without a coordinator: a 429 pauses it, then every miss queued behind the pause is served (none hangs)', async () => {
     await start(false);
-    api.reset();
-    api.setOptions({ plan: { perSecond: 25, burst: 4 } });
     api.fault({ status: 429, retryAfter: '1', times: 1 });
-    expect((await locations!.dispatchFetch('https://shop.example/a/v1/products?limit=1', { headers: { Authorization: `Bearer ${KEY}`, 'CF-Connecting-IP': '203.0.113.5' } })).status).toBe(429);
+    expect((await miss('a', 1)).status).toBe(429);
     const told = Date.now();
     const answers = await misses('a', 2);
     expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
